@@ -22,7 +22,7 @@ export interface Report {
   rules: RuleMeta[];
   problems: InputProblem[];
   /** Counts of scanned objects by kind. */
-  stats: { objects: number; files: number };
+  stats: { objects: number; files: number; waived?: number };
 }
 
 export type SeverityCounts = Record<Severity, number>;

@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+import { runCli } from './run.js';
+import { systemClock } from '../core/clock.js';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const code = await runCli(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  readStdin,
+  isTTY: Boolean(process.stdout.isTTY),
+  cwd: process.cwd(),
+  env: process.env,
+  clock: systemClock,
+  setExitCode: () => undefined,
+});
+process.exitCode = code;

@@ -1,0 +1,54 @@
+import { Command, CommanderError } from 'commander';
+import type { CliContext } from './context.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+import { COMMANDS } from './commands/index.js';
+import { TOOL_VERSION } from '../scan/version.js';
+import { errorMessage } from '../core/errors.js';
+
+/** Build the program: every command comes from the one list in commands/index.ts. */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('kubeward')
+    .description('Secure Kubernetes from build to workload.')
+    .version(TOOL_VERSION)
+    .option('--debug', 'print stack traces for errors')
+    .showSuggestionAfterError()
+    .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr })
+    .exitOverride();
+  for (const register of COMMANDS) register(program, ctx);
+  for (const sub of program.commands) applyOverrides(sub, ctx);
+  return program;
+}
+
+function applyOverrides(command: Command, ctx: CliContext): void {
+  command.configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr }).exitOverride();
+  for (const sub of command.commands) applyOverrides(sub, ctx);
+}
+
+/** Run the CLI in-process and return the exit code. Errors become one line (stack only with --debug). */
+export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
+  let exitCode: number = EXIT.OK;
+  const inner: CliContext = { ...ctx, setExitCode: (code) => (exitCode = Math.max(exitCode, code)) };
+  const program = buildProgram(inner);
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are "errors" to commander but successes to the user.
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      )
+        return EXIT.OK;
+      return EXIT.USAGE;
+    }
+    const code = exitCodeFor(error);
+    ctx.stderr(`kubeward: error: ${errorMessage(error).split('\n')[0]}\n`);
+    if (debug && error instanceof Error && error.stack) ctx.stderr(`${error.stack}\n`);
+    else if (code === EXIT.INTERNAL)
+      ctx.stderr('kubeward: this is a bug; run again with --debug for details\n');
+    return code;
+  }
+}
