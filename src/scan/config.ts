@@ -20,6 +20,17 @@ const isoDate = z.union([z.string(), z.date()]).transform((value, ctx) => {
   return date.toISOString().slice(0, 10);
 });
 
+/** runtimeClassName values of common sandboxes: Kata Containers (incl. AKS pod sandboxing) and gVisor. */
+const SANDBOX_RUNTIME_CLASSES = [
+  'kata',
+  'kata-qemu',
+  'kata-clh',
+  'kata-mshv-vm-isolation',
+  'kata-vm-isolation',
+  'gvisor',
+  'runsc',
+];
+
 const exceptionSchema = z.strictObject({
   rule: z.string().min(1),
   match: z
@@ -46,30 +57,12 @@ export const configSchema = z.strictObject({
     .strictObject({
       allowedRegistries: z.array(z.string()).default([]),
       untrustedNamespaces: z.array(z.string()).default([]),
-      sandboxRuntimeClasses: z
-        .array(z.string())
-        .default([
-          'kata',
-          'kata-qemu',
-          'kata-clh',
-          'kata-mshv-vm-isolation',
-          'kata-vm-isolation',
-          'gvisor',
-          'runsc',
-        ]),
+      sandboxRuntimeClasses: z.array(z.string()).default([...SANDBOX_RUNTIME_CLASSES]),
     })
     .default({
       allowedRegistries: [],
       untrustedNamespaces: [],
-      sandboxRuntimeClasses: [
-        'kata',
-        'kata-qemu',
-        'kata-clh',
-        'kata-mshv-vm-isolation',
-        'kata-vm-isolation',
-        'gvisor',
-        'runsc',
-      ],
+      sandboxRuntimeClasses: [...SANDBOX_RUNTIME_CLASSES],
     }),
   pss: z
     .strictObject({

@@ -67,7 +67,10 @@ export function register(program: Command, ctx: CliContext): void {
         clock: ctx.clock,
         readStdin: ctx.readStdin,
       });
-      const text = formatReport(report, flags.format, { color: flags.color && ctx.isTTY && !flags.output });
+      const text = formatReport(report, flags.format, {
+        color: flags.color && ctx.isTTY && !flags.output,
+        baseDir: ctx.cwd,
+      });
       await writeOutput(text, flags.output, ctx);
       for (const problem of report.problems) {
         const at = problem.line ? `${problem.file}:${problem.line}:${problem.column ?? 1}` : problem.file;

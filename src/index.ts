@@ -1,0 +1,52 @@
+// The public library API of kubeward. Everything a library user may rely on is named here explicitly.
+
+// Model, errors, severities, clock
+export type { Finding, FindingInput, FindingTarget, RuleMeta, SourceLocation } from './core/finding.js';
+export { makeFinding, sortFindings, compareFindings, fingerprintOf } from './core/finding.js';
+export type { Report, InputProblem, SeverityCounts } from './core/report.js';
+export { countBySeverity } from './core/report.js';
+export type { Severity } from './core/severity.js';
+export { SEVERITIES, atOrAbove, isSeverity, severityRank } from './core/severity.js';
+export type { ErrorCode } from './core/errors.js';
+export { BaseError, UsageError, ConfigError, InputError, RemoteError } from './core/errors.js';
+export type { Clock } from './core/clock.js';
+export { systemClock, fixedClock } from './core/clock.js';
+export type { InputLimits } from './core/limits.js';
+export { DEFAULT_LIMITS } from './core/limits.js';
+export type { Registry } from './core/registry.js';
+export { createRegistry } from './core/registry.js';
+
+// Kubernetes inputs
+export type { K8sObject, ObjectMeta, ObjectSource } from './k8s/object.js';
+export type { PodView, ContainerView } from './k8s/pod-spec.js';
+export { extractPod, containersOf, WORKLOAD_KINDS } from './k8s/pod-spec.js';
+export type { LoadResult, LoadOptions } from './k8s/load-manifests.js';
+export { loadManifests, parseManifestText } from './k8s/load-manifests.js';
+export type { ManifestSet } from './k8s/manifest-set.js';
+export { buildManifestSet } from './k8s/manifest-set.js';
+
+// Checks
+export type {
+  Check,
+  PodCheck,
+  ObjectCheck,
+  SetCheck,
+  Violation,
+  CheckContext,
+  CheckSettings,
+} from './checks/check.js';
+export { defineCheck } from './checks/check.js';
+export { CHECKS } from './checks/index.js';
+export type { PssLevel, PssVersion, PssViolation } from './checks/pss/index.js';
+export { PSS_CHECKS, LATEST_PSS_VERSION, evaluatePodSecurity, parsePssVersion } from './checks/pss/index.js';
+
+// Pipelines and configuration
+export type { ScanOptions } from './scan/scan-manifests.js';
+export { scanManifests, evaluateObjects } from './scan/scan-manifests.js';
+export type { Config, ExceptionRule } from './scan/config.js';
+export { loadConfig, parseConfig, DEFAULT_CONFIG, configSchema } from './scan/config.js';
+export { allManifestRules } from './scan/rules.js';
+
+// Reports
+export type { Formatter, FormatOptions } from './report/index.js';
+export { FORMATTERS, formatReport } from './report/index.js';

@@ -1,0 +1,28 @@
+// Test helper: run the real CLI in-process with captured output and a fixed clock.
+import { runCli } from '../../src/cli/run.js';
+import { fixedClock } from '../../src/core/clock.js';
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function cli(
+  args: string[],
+  options: { stdin?: string; cwd?: string; tty?: boolean } = {},
+): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    readStdin: async () => options.stdin ?? '',
+    isTTY: options.tty ?? false,
+    cwd: options.cwd ?? process.cwd(),
+    env: {},
+    clock: fixedClock('2026-11-28T12:00:00Z'),
+    setExitCode: () => undefined,
+  });
+  return { code, stdout, stderr };
+}
