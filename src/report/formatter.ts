@@ -19,4 +19,9 @@ export interface Formatter {
   /** File extension for `--output` defaults, without the dot. */
   extension: string;
   format(report: Report, options: FormatOptions): string;
+  /**
+   * Optional streaming form for formats whose output can be larger than one string may hold (JSON of a
+   * 100,000-object scan): the same text as `format`, in pieces.
+   */
+  chunks?(report: Report, options: FormatOptions): Iterable<string>;
 }

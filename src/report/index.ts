@@ -23,6 +23,17 @@ export const FORMATTERS = createRegistry<Formatter>(
   (f) => f.id,
 );
 
+/** Render `report` as a stream of text pieces (streaming formatters), or as one piece. */
+export function formatReportChunks(
+  report: Report,
+  formatId: string,
+  options: Partial<FormatOptions> = {},
+): Iterable<string> {
+  const formatter = FORMATTERS.get(formatId);
+  if (formatter?.chunks) return formatter.chunks(report, { ...DEFAULT_FORMAT_OPTIONS, ...options });
+  return [formatReport(report, formatId, options)];
+}
+
 /** Render `report` in the format `formatId`; a UsageError names the known formats when the id is unknown. */
 export function formatReport(report: Report, formatId: string, options: Partial<FormatOptions> = {}): string {
   const formatter = FORMATTERS.get(formatId);

@@ -79,8 +79,6 @@ function toJsonFinding(f: Finding): JsonFinding {
       line: f.location.line,
       location: { file: f.location.file, line: f.location.line, column: f.location.column },
     }),
-    ...(f.remediation !== undefined && { remediation: f.remediation }),
-    ...(f.references !== undefined && { references: [...f.references] }),
     fingerprint: f.fingerprint,
     ...(f.properties !== undefined && { properties: f.properties }),
   };
@@ -107,7 +105,8 @@ function toJsonProblem(p: InputProblem): InputProblem {
   };
 }
 
-export function buildJsonReport(report: Report): JsonReport {
+/** Everything but the findings; the summary still counts every finding. */
+function buildJsonHead(report: Report): Omit<JsonReport, 'findings'> {
   return {
     schemaVersion: JSON_REPORT_SCHEMA_VERSION,
     tool: { name: report.tool.name, version: report.tool.version },
@@ -121,14 +120,42 @@ export function buildJsonReport(report: Report): JsonReport {
       files: report.stats.files,
     },
     rules: rulesOf(report).map(toJsonRule),
-    findings: report.findings.map(toJsonFinding),
     problems: report.problems.map(toJsonProblem),
   };
+}
+
+export function buildJsonReport(report: Report): JsonReport {
+  const { problems, ...head } = buildJsonHead(report);
+  return { ...head, findings: report.findings.map(toJsonFinding), problems };
+}
+
+const FINDINGS_PLACEHOLDER = '"findings": []';
+
+/**
+ * The document, pretty-printed exactly as `JSON.stringify(buildJsonReport(report), null, 2)`, but with the
+ * findings rendered one at a time, so the report of a 100,000-object scan never has to exist as one string.
+ */
+function* jsonChunks(report: Report): Generator<string> {
+  const { problems, ...head } = buildJsonHead(report);
+  const text = JSON.stringify({ ...head, findings: [], problems }, null, 2);
+  const split = text.indexOf(FINDINGS_PLACEHOLDER);
+  if (report.findings.length === 0 || split < 0) {
+    yield `${text}\n`;
+    return;
+  }
+  yield `${text.slice(0, split)}"findings": [\n`;
+  const last = report.findings.length - 1;
+  for (let index = 0; index <= last; index++) {
+    const finding = JSON.stringify(toJsonFinding(report.findings[index]!), null, 2).replace(/\n/g, '\n    ');
+    yield `    ${finding}${index < last ? ',' : ''}\n`;
+  }
+  yield `  ]${text.slice(split + FINDINGS_PLACEHOLDER.length)}\n`;
 }
 
 export const json: Formatter = {
   id: 'json',
   description: 'versioned JSON document (docs/report-json.md)',
   extension: 'json',
-  format: (report) => `${JSON.stringify(buildJsonReport(report), null, 2)}\n`,
+  format: (report) => [...jsonChunks(report)].join(''),
+  chunks: (report) => jsonChunks(report),
 };

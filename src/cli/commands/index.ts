@@ -1,8 +1,12 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { register as scan } from './scan.js';
+import { register as rbac } from './rbac.js';
+import { register as snapshot } from './snapshot.js';
+import { register as netpol } from './netpol.js';
+import { register as nsg } from './nsg.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
 /** The one list of top-level commands, in help order. */
-export const COMMANDS: readonly RegisterCommand[] = [scan];
+export const COMMANDS: readonly RegisterCommand[] = [scan, rbac, snapshot, netpol, nsg];

@@ -5,7 +5,7 @@ import { EXIT } from '../exit-codes.js';
 import { writeOutput, splitList } from '../output.js';
 import { scanManifests } from '../../scan/scan-manifests.js';
 import { loadConfig } from '../../scan/config.js';
-import { FORMATTERS, formatReport } from '../../report/index.js';
+import { FORMATTERS, formatReportChunks } from '../../report/index.js';
 import { SEVERITIES, atOrAbove, isSeverity } from '../../core/severity.js';
 import { UsageError } from '../../core/errors.js';
 import { resolve } from 'node:path';
@@ -67,7 +67,7 @@ export function register(program: Command, ctx: CliContext): void {
         clock: ctx.clock,
         readStdin: ctx.readStdin,
       });
-      const text = formatReport(report, flags.format, {
+      const text = formatReportChunks(report, flags.format, {
         color: flags.color && ctx.isTTY && !flags.output,
         baseDir: ctx.cwd,
       });
