@@ -2,7 +2,7 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { writeOutput } from '../output.js';
+import { splitList, writeOutput } from '../output.js';
 import { UsageError } from '../../core/errors.js';
 import { loadCluster, loadNetworkContext, loadNsg, loadExpectations, locate } from '../../scan/netpol.js';
 import type { LoadedCluster } from '../../scan/netpol.js';
@@ -35,18 +35,20 @@ interface CheckFlags {
   protocol: Protocol;
   format: 'text' | 'json';
   output?: string;
-  loopbackFollowsPolicy?: boolean;
+  allowLoopback?: boolean;
   nsg?: string;
   subnetNsg?: string;
   nicNsg?: string;
   network?: string;
-  nodeIp?: string[];
+  nodeIp?: string;
 }
 
 export function register(program: Command, ctx: CliContext): void {
   const netpol = program
     .command('netpol')
-    .description('NetworkPolicy reachability: explain one connection, draw the matrix, verify expectations in CI');
+    .description(
+      'NetworkPolicy reachability: explain one connection, draw the matrix, verify expectations in CI',
+    );
   const at = (path: string) => resolve(ctx.cwd, path);
   const load = async (resources: string[]): Promise<LoadedCluster> => {
     const loaded = await loadCluster(
@@ -59,7 +61,9 @@ export function register(program: Command, ctx: CliContext): void {
 
   netpol
     .command('check')
-    .description('is traffic FROM -> TO on PORT allowed, and which policy rules decide (with --nsg: NSG, Service, policy)')
+    .description(
+      'is traffic FROM -> TO on PORT allowed, and which policy rules decide (with --nsg: NSG, Service, policy)',
+    )
     .argument('<resources...>', RESOURCES_HELP)
     .requiredOption('--from <peer>', 'NAMESPACE/POD, ip:ADDRESS or Internet')
     .requiredOption('--to <peer>', 'NAMESPACE/POD or ip:ADDRESS')
@@ -67,12 +71,18 @@ export function register(program: Command, ctx: CliContext): void {
     .addOption(new Option('--protocol <protocol>', 'protocol').choices([...PROTOCOLS]).default('TCP'))
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('-o, --output <file>', 'write the answer to a file')
-    .option('--loopback-follows-policy', 'evaluate a pod reaching itself by policy instead of always allowing it')
+    .option(
+      '--allow-loopback',
+      'always allow a pod reaching itself (CNIs that never filter loopback); default: policy decides',
+    )
     .option('--nsg <file>', 'Azure NSG in front of the cluster (az network nsg show -o json)')
     .option('--subnet-nsg <file>', 'NSG on the node subnet')
     .option('--nic-nsg <file>', 'NSG on the node NICs')
     .option('--network <file>', 'address context for NSG service tags and ASGs')
-    .option('--node-ip <ip...>', 'node addresses (NodePort targets and SNAT source) when the input has no Node objects')
+    .option(
+      '--node-ip <ips>',
+      'comma-separated node addresses (NodePort targets, SNAT source) when the input has no Node objects',
+    )
     .action(async (resources: string[], flags: CheckFlags) => {
       const { evaluator } = await load(resources);
       const port = /^\d+$/.test(flags.port) ? Number(flags.port) : flags.port;
@@ -85,15 +95,21 @@ export function register(program: Command, ctx: CliContext): void {
       if (!from.ok) throw new UsageError(`--from: ${from.message}`);
       if (withNsg) {
         if (from.endpoint.kind !== 'external')
-          throw new UsageError('--from: with --nsg the source must be Internet or ip:ADDRESS outside the cluster');
+          throw new UsageError(
+            '--from: with --nsg the source must be Internet or ip:ADDRESS outside the cluster',
+          );
         const to = resolveEndpoint(evaluator.cluster, flags.to);
         if (!to.ok) throw new UsageError(`--to: ${to.message}`);
-        if (to.endpoint.kind !== 'pod') throw new UsageError('--to: with --nsg the destination must be NAMESPACE/POD');
+        if (to.endpoint.kind !== 'pod')
+          throw new UsageError('--to: with --nsg the destination must be NAMESPACE/POD');
         const pod = to.endpoint.pod;
         const numeric =
-          typeof port === 'number' ? port : pod.ports.find((p) => p.name === port && p.protocol === flags.protocol)?.port;
-        if (numeric === undefined) throw new UsageError(`--port: pod ${flags.to} has no ${flags.protocol} port named "${port}"`);
-        const nodeIps = (flags.nodeIp ?? []).map((text) => {
+          typeof port === 'number'
+            ? port
+            : pod.ports.find((p) => p.name === port && p.protocol === flags.protocol)?.port;
+        if (numeric === undefined)
+          throw new UsageError(`--port: pod ${flags.to} has no ${flags.protocol} port named "${port}"`);
+        const nodeIps = splitList(flags.nodeIp).map((text) => {
           const ip = parseIp(text);
           if (!ip) throw new UsageError(`--node-ip: not an IP address: "${text}"`);
           return { ip, text };
@@ -123,7 +139,7 @@ export function register(program: Command, ctx: CliContext): void {
       const answer = answerQuery(
         evaluator,
         { from: flags.from, to: flags.to, port, protocol: flags.protocol },
-        { loopbackFollowsPolicy: Boolean(flags.loopbackFollowsPolicy) },
+        { allowLoopback: Boolean(flags.allowLoopback) },
       );
       if (!answer.ok) throw new UsageError(`--${answer.field}: ${answer.message}`);
       const { verdict, connection } = answer;
@@ -161,39 +177,54 @@ export function register(program: Command, ctx: CliContext): void {
     .command('matrix')
     .description('reachability of every pod class to every pod class on every port')
     .argument('<resources...>', RESOURCES_HELP)
-    .addOption(new Option('-f, --format <format>', 'output format').choices([...MATRIX_FORMATS]).default('table'))
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices([...MATRIX_FORMATS]).default('table'),
+    )
     .option('-o, --output <file>', 'write the matrix to a file')
-    .option('--ports <list>', 'ports to test, e.g. 80,443,53/UDP (default: every container port in the input)')
-    .action(async (resources: string[], flags: { format: (typeof MATRIX_FORMATS)[number]; output?: string; ports?: string }) => {
-      const { evaluator } = await load(resources);
-      const matrix = computeMatrix(evaluator, flags.ports ? parsePorts(flags.ports) : undefined);
-      const render = {
-        table: renderMatrixTable,
-        json: renderMatrixJson,
-        html: (m: typeof matrix) => renderMatrixHtml(m),
-        dot: renderMatrixDot,
-        mermaid: renderMatrixMermaid,
-      }[flags.format];
-      await writeOutput(render(matrix), flags.output, ctx);
-    });
+    .option(
+      '--ports <list>',
+      'ports to test, e.g. 80,443,53/UDP (default: every container port in the input)',
+    )
+    .action(
+      async (
+        resources: string[],
+        flags: { format: (typeof MATRIX_FORMATS)[number]; output?: string; ports?: string },
+      ) => {
+        const { evaluator } = await load(resources);
+        const matrix = computeMatrix(evaluator, flags.ports ? parsePorts(flags.ports) : undefined);
+        const render = {
+          table: renderMatrixTable,
+          json: renderMatrixJson,
+          html: (m: typeof matrix) => renderMatrixHtml(m),
+          dot: renderMatrixDot,
+          mermaid: renderMatrixMermaid,
+        }[flags.format];
+        await writeOutput(render(matrix), flags.output, ctx);
+      },
+    );
 
   netpol
     .command('verify')
     .description('check expected connectivity (allow/deny) against the policies; exit 1 on any mismatch')
     .argument('<resources...>', RESOURCES_HELP)
     .requiredOption('--expect <file>', 'YAML or JSON {expectations: [{from, to, port, protocol, expect}]}')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'),
+    )
     .option('-o, --output <file>', 'write the results to a file')
-    .option('--loopback-follows-policy', 'evaluate a pod reaching itself by policy instead of always allowing it')
+    .option(
+      '--allow-loopback',
+      'always allow a pod reaching itself (CNIs that never filter loopback); default: policy decides',
+    )
     .action(
       async (
         resources: string[],
-        flags: { expect: string; format: 'table' | 'json'; output?: string; loopbackFollowsPolicy?: boolean },
+        flags: { expect: string; format: 'table' | 'json'; output?: string; allowLoopback?: boolean },
       ) => {
         const expectations = await loadExpectations(at(flags.expect));
         const { evaluator } = await load(resources);
         const results = verifyExpectations(evaluator, expectations, flags.expect, {
-          loopbackFollowsPolicy: Boolean(flags.loopbackFollowsPolicy),
+          allowLoopback: Boolean(flags.allowLoopback),
         });
         const mismatches = results.filter((r) => r.expect !== r.actual);
         const text =
@@ -221,7 +252,8 @@ function parsePorts(text: string): MatrixPort[] {
     .map((item) => {
       const m = /^(\d{1,5})(?:\/(tcp|udp|sctp))?$/i.exec(item);
       const port = Number(m?.[1]);
-      if (!m || port < 1 || port > 65535) throw new UsageError(`--ports: expected PORT or PORT/PROTOCOL, got "${item}"`);
+      if (!m || port < 1 || port > 65535)
+        throw new UsageError(`--ports: expected PORT or PORT/PROTOCOL, got "${item}"`);
       return { port, protocol: (m[2]?.toUpperCase() ?? 'TCP') as Protocol };
     });
 }
@@ -231,7 +263,9 @@ function sideJson(side: SideVerdict, direction: 'egress' | 'ingress', connection
     verdict: side.kind,
     isolatedBy: side.kind === 'allowed' || side.kind === 'denied' ? side.isolatedBy.map(policyRef) : [],
     allowedBy:
-      side.kind === 'allowed' ? side.matches.map((m) => ({ policy: policyRef(m.policy), rule: `${direction}[${m.rule.index}]` })) : [],
+      side.kind === 'allowed'
+        ? side.matches.map((m) => ({ policy: policyRef(m.policy), rule: `${direction}[${m.rule.index}]` }))
+        : [],
     reason: explainSide(side, direction, connection),
   };
 }
@@ -264,7 +298,10 @@ function combinedJson(verdict: CombinedVerdict, from: string, to: string, port: 
           source: endpointLabel(d.podSource),
           allowedBy:
             d.ingress.kind === 'allowed'
-              ? d.ingress.matches.map((m) => ({ policy: policyRef(m.policy), rule: `ingress[${m.rule.index}]` }))
+              ? d.ingress.matches.map((m) => ({
+                  policy: policyRef(m.policy),
+                  rule: `ingress[${m.rule.index}]`,
+                }))
               : [],
         }
       : null,
