@@ -27,6 +27,9 @@ import { rootFilesystemWritable } from './workload/root-filesystem-writable.js';
 import { sensitiveHostPath } from './workload/sensitive-host-path.js';
 import { serviceAccountTokenAutomount } from './workload/service-account-token-automount.js';
 
+import { NETPOL_LINT_CHECKS } from './netpol/index.js';
+import { RBAC_CHECKS } from './rbac/index.js';
+
 export const CHECKS = createRegistry<Check>(
   'check',
   [
@@ -58,6 +61,9 @@ export const CHECKS = createRegistry<Check>(
     limitRangeMissing,
     untrustedWithoutSandbox,
     untrustedWithoutDedicatedNodes,
+    // NetworkPolicy lint and RBAC risks (each list names its checks, one file per check)
+    ...NETPOL_LINT_CHECKS,
+    ...RBAC_CHECKS,
   ],
   (c) => c.id,
 );

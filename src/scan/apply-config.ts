@@ -33,7 +33,7 @@ export function applyConfig(
   let waived = 0;
   for (const finding of findings) {
     const severity = config.rules.severity[finding.ruleId];
-    const adjusted = severity ? { ...finding, severity } : finding;
+    const adjusted = severity ? makeFinding({ ...finding, severity }) : finding;
     if (matchers.some((m) => m.test(adjusted))) waived += 1;
     else out.push(adjusted);
   }

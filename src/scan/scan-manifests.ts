@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
-import type { Finding, RuleMeta } from '../core/finding.js';
+import type { Finding, FindingTarget, RuleMeta } from '../core/finding.js';
 import { makeFinding, sortFindings } from '../core/finding.js';
 import { matchesAnyGlob } from '../core/glob.js';
 import type { Report } from '../core/report.js';
@@ -167,21 +167,22 @@ function toFinding(
   violation: Violation,
   properties?: Record<string, unknown>,
 ): Finding {
+  const target: FindingTarget = {
+    kind: object.kind,
+    name: object.metadata.name,
+    apiVersion: object.apiVersion,
+  };
   const namespace = effectiveNamespace(object);
+  if (namespace !== undefined) target.namespace = namespace;
+  if (violation.container !== undefined) target.container = violation.container;
+  if (violation.field !== undefined) target.field = violation.field;
   return makeFinding({
     ruleId: rule.id,
     severity: rule.severity,
     title: rule.title,
     detail: violation.message,
     category: rule.category,
-    target: {
-      kind: object.kind,
-      name: object.metadata.name,
-      apiVersion: object.apiVersion,
-      ...(namespace !== undefined ? { namespace } : {}),
-      ...(violation.container !== undefined ? { container: violation.container } : {}),
-      ...(violation.field !== undefined ? { field: violation.field } : {}),
-    },
+    target,
     location: { file: object.source.file, line: object.source.line, column: object.source.column },
     remediation: rule.remediation,
     references: rule.references,

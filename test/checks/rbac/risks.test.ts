@@ -1,4 +1,4 @@
-// Every RBAC risk check has pass/ and fail/ fixtures under test/fixtures/rbac/risks/<id>/; pass fixtures
+// Every RBAC risk check has pass/ and fail/ fixtures under test/fixtures/checks/<id>/; pass fixtures
 // give no violation, fail fixtures at least one, and no fixture folder lacks a check.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import type { CheckContext } from '../../../src/checks/check.js';
 import { RBAC_CHECKS } from '../../../src/checks/rbac/index.js';
 import { createRegistry } from '../../../src/core/registry.js';
 
-const ROOT = join(import.meta.dirname, '..', '..', 'fixtures', 'rbac', 'risks');
+const ROOT = join(import.meta.dirname, '..', '..', 'fixtures', 'checks');
 const ctx: CheckContext = {
   settings: { allowedRegistries: [], untrustedNamespaces: [], sandboxRuntimeClasses: [] },
 };
@@ -33,7 +33,9 @@ test('RBAC checks have unique rbac.* ids and docs', () => {
 });
 
 test('fixture folders match the checks exactly', () => {
-  const folders = readdirSync(ROOT).sort();
+  const folders = readdirSync(ROOT)
+    .filter((f) => f.startsWith('rbac.'))
+    .sort();
   assert.deepEqual(folders, RBAC_CHECKS.map((c) => c.id).sort());
   for (const folder of folders)
     assert.deepEqual(readdirSync(join(ROOT, folder)).sort(), ['fail', 'pass'], folder);
