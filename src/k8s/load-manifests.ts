@@ -1,6 +1,6 @@
 import { readFile, readdir, stat, lstat } from 'node:fs/promises';
 import { join, extname } from 'node:path';
-import { parseAllDocuments, LineCounter, isMap, isSeq } from 'yaml';
+import { Composer, LineCounter, Parser, isMap, isSeq } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
 import type { InputProblem } from '../core/report.js';
 import type { InputLimits } from '../core/limits.js';
@@ -120,64 +120,78 @@ export function parseManifestText(
     return problemOnly(file, `input is over the ${limits.maxFileBytes}-byte limit; skipped`);
   }
   const lineCounter = new LineCounter();
-  let documents: Document.Parsed[];
-  try {
-    documents = parseAllDocuments(text, {
-      lineCounter,
-      merge: true,
-      prettyErrors: false,
-    }) as Document.Parsed[];
-  } catch (error) {
-    return problemOnly(file, limitMessage(error) ?? `cannot parse: ${errorMessage(error)}`);
-  }
-  if (!Array.isArray(documents)) documents = [];
-  if (documents.length > limits.maxDocuments) {
-    return problemOnly(
-      file,
-      `${documents.length} documents, over the limit of ${limits.maxDocuments}; skipped`,
-    );
-  }
   const position = (offset: number) => {
     const p = lineCounter.linePos(offset);
     return { line: p.line, column: p.col };
   };
-  for (const doc of documents) {
-    const start = doc.contents?.range?.[0] ?? doc.range[0];
-    const error = doc.errors[0];
-    if (error) {
-      const at = position(error.pos[0]);
-      const message = /call stack/i.test(error.message)
-        ? 'nesting too deep to parse safely; skipped'
-        : `YAML syntax error: ${firstLine(error.message)}`;
-      problems.push({ file, ...at, message });
-      continue;
+  let count = 0;
+  try {
+    for (const doc of composeDocuments(text, lineCounter)) {
+      if (++count > limits.maxDocuments) {
+        problems.push({ file, message: `more than ${limits.maxDocuments} documents; the rest is skipped` });
+        break;
+      }
+      addDocument(doc, text, file, limits, position, objects, problems);
     }
-    if (doc.contents === null) continue; // empty document (e.g. a trailing `---`)
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
-    } catch (error) {
-      problems.push({
-        file,
-        ...position(start),
-        message: limitMessage(error) ?? `cannot decode: ${errorMessage(error)}`,
-      });
-      continue;
-    }
-    if (value === null || value === undefined) continue;
-    if (depthOf(value, limits.maxDepth) > limits.maxDepth) {
-      problems.push({
-        file,
-        ...position(start),
-        message: `nesting deeper than ${limits.maxDepth} levels; skipped`,
-      });
-      continue;
-    }
-    const helmSource = /^#\s*Source:\s*(.+)$/m.exec(text.slice(doc.range[0], start))?.[1]?.trim();
-    const source = (offset: number) => ({ file, ...position(offset), ...(helmSource ? { helmSource } : {}) });
-    addObject(value, source(start), doc.contents, source, objects, problems);
+  } catch (error) {
+    problems.push({ file, message: limitMessage(error) ?? `cannot parse: ${errorMessage(error)}` });
   }
   return { objects, problems };
+}
+
+/**
+ * Documents one at a time (the streaming Parser + Composer of the yaml library), so each document's syntax tree
+ * dies young instead of a whole file's trees piling up in the old generation: less memory, less GC work.
+ */
+function composeDocuments(text: string, lineCounter: LineCounter): Generator<Document.Parsed> {
+  const parser = new Parser(lineCounter.addNewLine);
+  const composer = new Composer({ merge: true, prettyErrors: false });
+  return composer.compose(parser.parse(text)) as Generator<Document.Parsed>;
+}
+
+function addDocument(
+  doc: Document.Parsed,
+  text: string,
+  file: string,
+  limits: InputLimits,
+  position: (offset: number) => { line: number; column: number },
+  objects: K8sObject[],
+  problems: InputProblem[],
+): void {
+  const start = doc.contents?.range?.[0] ?? doc.range[0];
+  const error = doc.errors[0];
+  if (error) {
+    const at = position(error.pos[0]);
+    const message = /call stack/i.test(error.message)
+      ? 'nesting too deep to parse safely; skipped'
+      : `YAML syntax error: ${firstLine(error.message)}`;
+    problems.push({ file, ...at, message });
+    return;
+  }
+  if (doc.contents === null) return; // empty document (e.g. a trailing `---`)
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
+  } catch (error) {
+    problems.push({
+      file,
+      ...position(start),
+      message: limitMessage(error) ?? `cannot decode: ${errorMessage(error)}`,
+    });
+    return;
+  }
+  if (value === null || value === undefined) return;
+  if (depthOf(value, limits.maxDepth) > limits.maxDepth) {
+    problems.push({
+      file,
+      ...position(start),
+      message: `nesting deeper than ${limits.maxDepth} levels; skipped`,
+    });
+    return;
+  }
+  const helmSource = /^#\s*Source:\s*(.+)$/m.exec(text.slice(doc.range[0], start))?.[1]?.trim();
+  const source = (offset: number) => ({ file, ...position(offset), ...(helmSource ? { helmSource } : {}) });
+  addObject(value, source(start), doc.contents, source, objects, problems);
 }
 
 function addObject(

@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
-import type { Finding, FindingTarget, RuleMeta } from '../core/finding.js';
-import { makeFinding, sortFindings } from '../core/finding.js';
+import type { RuleMeta } from '../core/finding.js';
+import { sortFindings } from '../core/finding.js';
 import { matchesAnyGlob } from '../core/glob.js';
 import type { Report } from '../core/report.js';
 import type { InputLimits } from '../core/limits.js';
@@ -10,9 +10,10 @@ import { effectiveNamespace } from '../k8s/object.js';
 import type { ManifestSet } from '../k8s/manifest-set.js';
 import { buildManifestSet } from '../k8s/manifest-set.js';
 import { loadManifests } from '../k8s/load-manifests.js';
-import type { Check, CheckContext, Violation } from '../checks/check.js';
+import type { Check, CheckContext } from '../checks/check.js';
 import { CHECKS } from '../checks/index.js';
-import { PSS_CHECKS, evaluatePodSecurity, parsePssVersion } from '../checks/pss/index.js';
+import { PSS_CHECKS, evaluatePodSecurity, parsePssVersion, pssFieldPath } from '../checks/pss/index.js';
+import { FindingCollector } from './finding-collector.js';
 import type { Config } from './config.js';
 import { DEFAULT_CONFIG } from './config.js';
 import { applyConfig, isRuleDisabled, EXPIRED_EXCEPTION_RULE } from './apply-config.js';
@@ -65,15 +66,20 @@ export function evaluateObjects(objects: readonly K8sObject[], options: ScanOpti
 
   const set = buildManifestSet(objects);
   const ctx: CheckContext = { settings: config.settings };
-  const findings: Finding[] = [];
-  for (const check of checks) runCheck(check, set, ctx, findings);
+  const collector = new FindingCollector();
+  for (const check of checks) runCheck(check, set, ctx, collector);
   if (pssChecks.length > 0) {
     const wanted = new Set(pssChecks.map((c) => c.id));
-    runPodSecurity(set, fallback, wanted, findings);
+    runPodSecurity(set, fallback, wanted, collector);
   }
 
   const now = clock.now();
-  const configured = applyConfig(findings, config, now.toISOString().slice(0, 10), options.configPath);
+  const configured = applyConfig(
+    collector.findings,
+    config,
+    now.toISOString().slice(0, 10),
+    options.configPath,
+  );
   const rules: RuleMeta[] = [...checks, ...pssChecks].map(ruleMetaOf);
   if (configured.findings.some((f) => f.ruleId === EXPIRED_EXCEPTION_RULE.id))
     rules.push(EXPIRED_EXCEPTION_RULE);
@@ -88,19 +94,18 @@ export function evaluateObjects(objects: readonly K8sObject[], options: ScanOpti
   };
 }
 
-function runCheck(check: Check, set: ManifestSet, ctx: CheckContext, out: Finding[]): void {
+function runCheck(check: Check, set: ManifestSet, ctx: CheckContext, out: FindingCollector): void {
   switch (check.scope) {
     case 'pod':
-      for (const pod of set.pods)
-        for (const v of check.evaluate(pod, ctx)) out.push(toFinding(check, pod.object, v));
+      for (const pod of set.pods) for (const v of check.evaluate(pod, ctx)) out.add(check, pod.object, v);
       return;
     case 'object':
       for (const kind of check.kinds)
         for (const object of set.byKind(kind))
-          for (const v of check.evaluate(object, ctx)) out.push(toFinding(check, object, v));
+          for (const v of check.evaluate(object, ctx)) out.add(check, object, v);
       return;
     case 'set':
-      for (const v of check.evaluate(set, ctx)) out.push(toFinding(check, v.object, v));
+      for (const v of check.evaluate(set, ctx)) out.add(check, v.object, v);
       return;
   }
 }
@@ -113,7 +118,7 @@ function runPodSecurity(
   set: ManifestSet,
   fallback: PssProfile,
   wanted: ReadonlySet<string>,
-  out: Finding[],
+  out: FindingCollector,
 ): void {
   const profileCache = new Map<string, PssProfile[]>();
   for (const pod of set.pods) {
@@ -136,21 +141,19 @@ function runPodSecurity(
       }
     }
     for (const { violation, profiles: broken } of byCheck.values()) {
-      const fields = violation.fields.map((f) => `${pod.specPath}.${f}`);
+      const fields = violation.fields.map((f) => pssFieldPath(pod.specPath, f));
       const modes = broken.map((p) => p.mode);
       const modeText = modes.includes('scan')
         ? ''
         : ` (breaks namespace ${broken.map((p) => `${p.mode}=${p.level}:${p.version}`).join(', ')})`;
-      out.push(
-        toFinding(
-          violation.check,
-          pod.object,
-          {
-            message: `${violation.reason}${violation.detail ? `: ${violation.detail}` : ''}${modeText}`,
-            ...(fields[0] ? { field: fields[0] } : {}),
-          },
-          { pss: { modes, profiles: broken, fields } },
-        ),
+      out.add(
+        violation.check,
+        pod.object,
+        {
+          message: `${violation.reason}${violation.detail ? `: ${violation.detail}` : ''}${modeText}`,
+          ...(fields[0] ? { field: fields[0] } : {}),
+        },
+        { pss: { modes, profiles: broken, fields } },
       );
     }
   }
@@ -159,33 +162,4 @@ function runPodSecurity(
 function ruleMetaOf(rule: RuleMeta): RuleMeta {
   const { id, severity, title, description, remediation, references, category } = rule;
   return { id, severity, title, description, remediation, references, category };
-}
-
-function toFinding(
-  rule: RuleMeta,
-  object: K8sObject,
-  violation: Violation,
-  properties?: Record<string, unknown>,
-): Finding {
-  const target: FindingTarget = {
-    kind: object.kind,
-    name: object.metadata.name,
-    apiVersion: object.apiVersion,
-  };
-  const namespace = effectiveNamespace(object);
-  if (namespace !== undefined) target.namespace = namespace;
-  if (violation.container !== undefined) target.container = violation.container;
-  if (violation.field !== undefined) target.field = violation.field;
-  return makeFinding({
-    ruleId: rule.id,
-    severity: rule.severity,
-    title: rule.title,
-    detail: violation.message,
-    category: rule.category,
-    target,
-    location: { file: object.source.file, line: object.source.line, column: object.source.column },
-    remediation: rule.remediation,
-    references: rule.references,
-    ...(properties ? { properties } : {}),
-  });
 }

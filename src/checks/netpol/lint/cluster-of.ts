@@ -15,3 +15,14 @@ export function evaluatorOf(set: ManifestSet): Evaluator {
   }
   return evaluator;
 }
+
+/** Pods of each namespace, in input order. */
+export function groupPodsByNamespace<P extends { namespace: string }>(pods: readonly P[]): Map<string, P[]> {
+  const out = new Map<string, P[]>();
+  for (const pod of pods) {
+    const list = out.get(pod.namespace);
+    if (list) list.push(pod);
+    else out.set(pod.namespace, [pod]);
+  }
+  return out;
+}

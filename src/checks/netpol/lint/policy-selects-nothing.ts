@@ -4,7 +4,7 @@
 import type { SetCheck } from '../../check.js';
 import { defineCheck } from '../../check.js';
 import { matchesSelector, formatSelector } from '../selector.js';
-import { evaluatorOf } from './cluster-of.js';
+import { evaluatorOf, groupPodsByNamespace } from './cluster-of.js';
 
 export const policySelectsNothing = defineCheck<SetCheck>({
   id: 'network.policy-selects-nothing',
@@ -21,8 +21,9 @@ export const policySelectsNothing = defineCheck<SetCheck>({
   scope: 'set',
   evaluate(set) {
     const { cluster } = evaluatorOf(set);
+    const podsByNamespace = groupPodsByNamespace(cluster.pods);
     return cluster.policies.flatMap((policy) => {
-      const pods = cluster.pods.filter((p) => p.namespace === policy.namespace);
+      const pods = podsByNamespace.get(policy.namespace) ?? [];
       if (pods.length === 0 || pods.some((p) => matchesSelector(policy.podSelector, p.labels))) return [];
       return [
         {

@@ -6,7 +6,7 @@ import type { K8sObject } from '../../../k8s/object.js';
 import { peerMatches } from '../match.js';
 import type { Peer } from '../model.js';
 import { matchesSelector } from '../selector.js';
-import { evaluatorOf } from './cluster-of.js';
+import { evaluatorOf, groupPodsByNamespace } from './cluster-of.js';
 
 export const ruleNeverMatches = defineCheck<SetCheck>({
   id: 'network.rule-never-matches',
@@ -34,9 +34,24 @@ export const ruleNeverMatches = defineCheck<SetCheck>({
       ![...namespacesWithPods].some((ns) =>
         matchesSelector(peer.namespaceSelector!, cluster.namespaces.get(ns)?.labels ?? {}),
       );
+    const podsByNamespace = groupPodsByNamespace(cluster.pods);
+    // Real policy sets repeat the same peers (every policy of a team allowing `role: frontend`): answer each
+    // distinct (namespace, peers) question once instead of scanning every pod for every rule.
+    const peersMatchAnyPod = new Map<string, boolean>();
+    const anyPodMatches = (namespace: string, peers: readonly Peer[]) => {
+      const key = `${namespace}\u0000${JSON.stringify(peers)}`;
+      let answer = peersMatchAnyPod.get(key);
+      if (answer === undefined) {
+        answer = cluster.pods.some((pod) =>
+          peers.some((peer) => peerMatches(peer, namespace, { kind: 'pod', pod }, cluster)),
+        );
+        peersMatchAnyPod.set(key, answer);
+      }
+      return answer;
+    };
     for (const policy of cluster.policies) {
-      const selected = cluster.pods.filter(
-        (p) => p.namespace === policy.namespace && matchesSelector(policy.podSelector, p.labels),
+      const selected = (podsByNamespace.get(policy.namespace) ?? []).filter((p) =>
+        matchesSelector(policy.podSelector, p.labels),
       );
       for (const rule of [...policy.ingress, ...policy.egress]) {
         const field = `spec.${rule.direction}[${rule.index}]`;
@@ -44,9 +59,7 @@ export const ruleNeverMatches = defineCheck<SetCheck>({
         if (
           peers &&
           peers.every((peer) => peer.kind === 'pods' && !outsideInput(peer)) &&
-          !cluster.pods.some((pod) =>
-            peers.some((peer) => peerMatches(peer, policy.namespace, { kind: 'pod', pod }, cluster)),
-          )
+          !anyPodMatches(policy.namespace, peers)
         )
           out.push({
             object: policy.object,
