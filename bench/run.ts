@@ -1,9 +1,11 @@
 // npm run bench [-- ID...]: runs each benchmark and prints its figure next to the floor measured in the same run.
 import type { Bench, BenchResult } from './types.js';
 import { manifestScanBench } from './manifest-scan.js';
+import { netpolBench } from './netpol.js';
+import { rbacBench } from './rbac.js';
 
 /** The one list of benchmarks. */
-const BENCHES: readonly Bench[] = [manifestScanBench];
+const BENCHES: readonly Bench[] = [manifestScanBench, netpolBench, rbacBench];
 
 function formatResult(r: BenchResult): string {
   const value = `${r.value.toFixed(r.value < 10 ? 3 : 1)} ${r.unit}`;

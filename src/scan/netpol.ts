@@ -2,6 +2,7 @@
  * Pipelines for the network commands: read the inputs (manifests, snapshots, expectation, NSG and network
  * files), then hand them to the pure engines in checks/netpol and checks/nsg.
  */
+import type { K8sObject } from '../k8s/object.js';
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import type { BaseError } from '../core/errors.js';
@@ -34,14 +35,23 @@ export async function loadCluster(
   options: { readStdin?: () => Promise<string> } = {},
 ): Promise<LoadedCluster> {
   const loaded = await loadManifests(paths, options.readStdin ? { readStdin: options.readStdin } : {});
-  if (loaded.objects.length === 0 && loaded.problems.length > 0) {
-    const p = loaded.problems[0]!;
+  return clusterFromObjects(loaded.objects, loaded.problems, loaded.files);
+}
+
+/** The NetworkPolicy engine's view of already loaded objects (manifests, a snapshot, or a live cluster). */
+export function clusterFromObjects(
+  objects: readonly K8sObject[],
+  problems: readonly InputProblem[],
+  files: readonly string[],
+): LoadedCluster {
+  if (objects.length === 0 && problems.length > 0) {
+    const p = problems[0]!;
     throw new InputError(`${locate(p)}: ${p.message}`);
   }
-  const built = buildCluster(loaded.objects);
+  const built = buildCluster(objects);
   const first = built.problems[0];
   if (first) throw new InputError(`${locate(first)}: ${first.message}`);
-  return { evaluator: createEvaluator(built.cluster), warnings: loaded.problems, files: loaded.files };
+  return { evaluator: createEvaluator(built.cluster), warnings: [...problems], files: [...files] };
 }
 
 export function locate(p: InputProblem): string {

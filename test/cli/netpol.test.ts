@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from './run-cli.js';
@@ -328,4 +329,45 @@ test('netpol check --nsg: NSG, then the Service, then the pod policies', async (
     '9999',
   ]);
   assert.match(none.stdout, /^DENIED[\s\S]*no LoadBalancer or NodePort Service exposes/);
+});
+
+test('netpol verify reads a snapshot (--snapshot) the same as manifests', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'kw-verify-snap-'));
+  const { parseManifestText } = await import('../../src/k8s/load-manifests.js');
+  const items = [XYZ, POLICIES].flatMap((file) =>
+    parseManifestText(readFileSync(file, 'utf8'), file).objects.map((o) => o.raw),
+  );
+  const snapshot = join(dir, 'snapshot.json');
+  await writeFile(snapshot, JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+  const fromManifests = await cli([
+    'netpol',
+    'verify',
+    XYZ,
+    POLICIES,
+    '--expect',
+    join(FIX, 'expect-x.yaml'),
+    '--format',
+    'json',
+  ]);
+  const fromSnapshot = await cli([
+    'netpol',
+    'verify',
+    '--snapshot',
+    snapshot,
+    '--expect',
+    join(FIX, 'expect-x.yaml'),
+    '--format',
+    'json',
+  ]);
+  assert.equal(fromSnapshot.code, 0, fromSnapshot.stderr);
+  assert.equal(fromSnapshot.stdout, fromManifests.stdout);
+  const wrong = await cli([
+    'netpol',
+    'verify',
+    '--snapshot',
+    snapshot,
+    '--expect',
+    join(FIX, 'expect-x-wrong.json'),
+  ]);
+  assert.equal(wrong.code, 1);
 });

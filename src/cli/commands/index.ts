@@ -1,12 +1,15 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { register as scan } from './scan.js';
+import { register as image } from './image.js';
+import { register as fs } from './fs.js';
 import { register as rbac } from './rbac.js';
 import { register as snapshot } from './snapshot.js';
 import { register as netpol } from './netpol.js';
 import { register as nsg } from './nsg.js';
+import { register as runtime } from './runtime.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
 /** The one list of top-level commands, in help order. */
-export const COMMANDS: readonly RegisterCommand[] = [scan, rbac, snapshot, netpol, nsg];
+export const COMMANDS: readonly RegisterCommand[] = [scan, image, fs, rbac, snapshot, netpol, nsg, runtime];

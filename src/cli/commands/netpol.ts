@@ -1,10 +1,17 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import type { ClusterInputFlags } from '../cluster-input.js';
+import { addClusterInputOptions, loadStateForCli } from '../cluster-input.js';
 import { EXIT } from '../exit-codes.js';
 import { splitList, writeOutput } from '../output.js';
 import { UsageError } from '../../core/errors.js';
-import { loadCluster, loadNetworkContext, loadNsg, loadExpectations, locate } from '../../scan/netpol.js';
+import {
+  clusterFromObjects,
+  loadNetworkContext,
+  loadNsg,
+  loadExpectations,
+} from '../../scan/netpol.js';
 import type { LoadedCluster } from '../../scan/netpol.js';
 import type { Protocol } from '../../checks/netpol/model.js';
 import { PROTOCOLS } from '../../checks/netpol/model.js';
@@ -28,7 +35,7 @@ import { resolve } from 'node:path';
 const RESOURCES_HELP = 'manifests, kubectl get -o yaml Lists or snapshots: files, directories or - for stdin';
 const MATRIX_FORMATS = ['table', 'json', 'html', 'dot', 'mermaid'] as const;
 
-interface CheckFlags {
+interface CheckFlags extends ClusterInputFlags {
   from: string;
   to: string;
   port: string;
@@ -50,21 +57,21 @@ export function register(program: Command, ctx: CliContext): void {
       'NetworkPolicy reachability: explain one connection, draw the matrix, verify expectations in CI',
     );
   const at = (path: string) => resolve(ctx.cwd, path);
-  const load = async (resources: string[]): Promise<LoadedCluster> => {
-    const loaded = await loadCluster(
+  // Resources, a snapshot or a live cluster (--kubeconfig), read the same way as every cluster command.
+  const load = async (resources: string[], flags: ClusterInputFlags): Promise<LoadedCluster> => {
+    const state = await loadStateForCli(
+      flags,
       resources.map((r) => (r === '-' ? r : at(r))),
-      { readStdin: ctx.readStdin },
+      ctx,
     );
-    for (const w of loaded.warnings) ctx.stderr(`kubeward: warning: ${locate(w)}: ${w.message}\n`);
-    return loaded;
+    return clusterFromObjects(state.objects, state.warnings, resources);
   };
 
-  netpol
-    .command('check')
+  addClusterInputOptions(netpol.command('check'))
     .description(
       'is traffic FROM -> TO on PORT allowed, and which policy rules decide (with --nsg: NSG, Service, policy)',
     )
-    .argument('<resources...>', RESOURCES_HELP)
+    .argument('[resources...]', RESOURCES_HELP)
     .requiredOption('--from <peer>', 'NAMESPACE/POD, ip:ADDRESS or Internet')
     .requiredOption('--to <peer>', 'NAMESPACE/POD or ip:ADDRESS')
     .requiredOption('--port <port>', 'destination port number (or a port name of the destination pod)')
@@ -84,7 +91,7 @@ export function register(program: Command, ctx: CliContext): void {
       'comma-separated node addresses (NodePort targets, SNAT source) when the input has no Node objects',
     )
     .action(async (resources: string[], flags: CheckFlags) => {
-      const { evaluator } = await load(resources);
+      const { evaluator } = await load(resources, flags);
       const port = /^\d+$/.test(flags.port) ? Number(flags.port) : flags.port;
       if (typeof port === 'number' && (port < 1 || port > 65535))
         throw new UsageError(`--port: must be 1-65535, got ${flags.port}`);
@@ -173,10 +180,9 @@ export function register(program: Command, ctx: CliContext): void {
       await writeOutput(text, flags.output, ctx);
     });
 
-  netpol
-    .command('matrix')
+  addClusterInputOptions(netpol.command('matrix'))
     .description('reachability of every pod class to every pod class on every port')
-    .argument('<resources...>', RESOURCES_HELP)
+    .argument('[resources...]', RESOURCES_HELP)
     .addOption(
       new Option('-f, --format <format>', 'output format').choices([...MATRIX_FORMATS]).default('table'),
     )
@@ -188,9 +194,13 @@ export function register(program: Command, ctx: CliContext): void {
     .action(
       async (
         resources: string[],
-        flags: { format: (typeof MATRIX_FORMATS)[number]; output?: string; ports?: string },
+        flags: {
+          format: (typeof MATRIX_FORMATS)[number];
+          output?: string;
+          ports?: string;
+        } & ClusterInputFlags,
       ) => {
-        const { evaluator } = await load(resources);
+        const { evaluator } = await load(resources, flags);
         const matrix = computeMatrix(evaluator, flags.ports ? parsePorts(flags.ports) : undefined);
         const render = {
           table: renderMatrixTable,
@@ -203,10 +213,9 @@ export function register(program: Command, ctx: CliContext): void {
       },
     );
 
-  netpol
-    .command('verify')
+  addClusterInputOptions(netpol.command('verify'))
     .description('check expected connectivity (allow/deny) against the policies; exit 1 on any mismatch')
-    .argument('<resources...>', RESOURCES_HELP)
+    .argument('[resources...]', RESOURCES_HELP)
     .requiredOption('--expect <file>', 'YAML or JSON {expectations: [{from, to, port, protocol, expect}]}')
     .addOption(
       new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'),
@@ -219,10 +228,15 @@ export function register(program: Command, ctx: CliContext): void {
     .action(
       async (
         resources: string[],
-        flags: { expect: string; format: 'table' | 'json'; output?: string; allowLoopback?: boolean },
+        flags: {
+          expect: string;
+          format: 'table' | 'json';
+          output?: string;
+          allowLoopback?: boolean;
+        } & ClusterInputFlags,
       ) => {
         const expectations = await loadExpectations(at(flags.expect));
-        const { evaluator } = await load(resources);
+        const { evaluator } = await load(resources, flags);
         const results = verifyExpectations(evaluator, expectations, flags.expect, {
           allowLoopback: Boolean(flags.allowLoopback),
         });

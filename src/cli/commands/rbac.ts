@@ -1,12 +1,12 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import type { ClusterInputFlags } from '../cluster-input.js';
+import { addClusterInputOptions, loadStateForCli } from '../cluster-input.js';
 import { EXIT } from '../exit-codes.js';
 import { writeOutput } from '../output.js';
 import { UsageError } from '../../core/errors.js';
 import { visibleText } from '../../report/terminal-text.js';
-import type { ClusterState } from '../../k8s/cluster-state.js';
-import { loadClusterState } from '../../k8s/cluster-state.js';
 import type {
   AccessRequest,
   EffectiveRule,
@@ -28,11 +28,6 @@ import {
 } from '../../checks/rbac/index.js';
 
 /** Flags every command that reads cluster state shares. */
-export interface ClusterInputFlags {
-  snapshot?: string;
-  kubeconfig?: string;
-  context?: string;
-}
 
 interface OutputFlags {
   format: 'table' | 'json';
@@ -60,16 +55,6 @@ interface ListFlags extends ClusterInputFlags, OutputFlags {
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 /** --snapshot, --kubeconfig and --context, for any command that reads cluster state. */
-export function addClusterInputOptions(command: Command): Command {
-  return command
-    .option(
-      '--snapshot <file>',
-      'read cluster state from a snapshot (kubeward snapshot, kubectl get -A -o yaml)',
-    )
-    .option('--kubeconfig <file>', 'read cluster state live through this kubeconfig')
-    .option('--context <name>', 'kubeconfig context to use');
-}
-
 function addOutputOptions(command: Command): Command {
   return command
     .addOption(
@@ -88,26 +73,6 @@ function addSelectorOptions(command: Command): Command {
 }
 
 /** Load cluster state from files, snapshot or the live cluster; warnings go to stderr, never fail the run. */
-export async function loadStateForCli(
-  flags: ClusterInputFlags,
-  paths: readonly string[],
-  ctx: CliContext,
-): Promise<ClusterState> {
-  const state = await loadClusterState({
-    ...(flags.snapshot ? { snapshot: flags.snapshot } : {}),
-    paths,
-    ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
-    ...(flags.context ? { context: flags.context } : {}),
-    env: ctx.env,
-    readStdin: ctx.readStdin,
-  });
-  for (const w of state.warnings) {
-    const at = w.line ? `${w.file}:${w.line}:${w.column ?? 1}` : w.file;
-    ctx.stderr(`kubeward: warning: ${visibleText(at)}: ${visibleText(w.message)}\n`);
-  }
-  return state;
-}
-
 async function loadModel(
   flags: ClusterInputFlags,
   paths: readonly string[],
