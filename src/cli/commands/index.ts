@@ -7,7 +7,8 @@ import { register as rbac } from './rbac.js';
 import { register as snapshot } from './snapshot.js';
 import { register as netpol } from './netpol.js';
 import { register as nsg } from './nsg.js';
-import { register as runtime } from './runtime.js';
+import { register as webhook } from './webhook.js';
+import { register as install } from './install.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
