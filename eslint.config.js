@@ -46,6 +46,18 @@ export default tseslint.config(
             zone('k8s', except('core', 'k8s'), 'k8s/ may import core/ only'),
             zone('checks', except('core', 'k8s', 'checks'), 'checks/ may import core/ and k8s/ only'),
             zone('report', except('core', 'report'), 'report/ may import core/ only'),
+            zone('image', except('core', 'image'), 'image/ may import core/ only'),
+            zone(
+              'inventory',
+              except('core', 'image', 'inventory'),
+              'inventory/ may import core/ and image/ only',
+            ),
+            zone('vulndb', except('core', 'vulndb'), 'vulndb/ may import core/ only'),
+            zone(
+              'admission',
+              except('core', 'k8s', 'checks', 'signing', 'policy', 'admission'),
+              'admission/ is pure: core, k8s, checks, signing, policy',
+            ),
             zone('scan', ['cli', 'server'], 'scan/ must not import cli/ or server/'),
           ],
         },
