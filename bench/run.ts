@@ -3,9 +3,25 @@ import type { Bench, BenchResult } from './types.js';
 import { manifestScanBench } from './manifest-scan.js';
 import { netpolBench } from './netpol.js';
 import { rbacBench } from './rbac.js';
+import { vulndbBench } from './vulndb.js';
+import { run as runImageSbom } from './image-sbom.js';
+import { webhookBench } from './webhook.js';
+
+const imageSbomBench: Bench = {
+  id: 'image-sbom',
+  description: 'image sbom of the Debian image (OCI layout, local registry, warm cache) vs gzip -dc | tar -t',
+  run: runImageSbom,
+};
 
 /** The one list of benchmarks. */
-const BENCHES: readonly Bench[] = [manifestScanBench, netpolBench, rbacBench];
+const BENCHES: readonly Bench[] = [
+  manifestScanBench,
+  imageSbomBench,
+  vulndbBench,
+  webhookBench,
+  netpolBench,
+  rbacBench,
+];
 
 function formatResult(r: BenchResult): string {
   const value = `${r.value.toFixed(r.value < 10 ? 3 : 1)} ${r.unit}`;

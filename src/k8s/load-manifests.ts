@@ -7,7 +7,7 @@ import type { InputLimits } from '../core/limits.js';
 import { DEFAULT_LIMITS } from '../core/limits.js';
 import { InputError, errorMessage } from '../core/errors.js';
 import type { K8sObject } from './object.js';
-import { isObject, stringMap } from './object.js';
+import { isObject, toK8sObject } from './object.js';
 
 export interface LoadResult {
   objects: K8sObject[];
@@ -238,25 +238,7 @@ function addObject(
     });
     return;
   }
-  const meta = isObject(value['metadata']) ? value['metadata'] : {};
-  const name =
-    typeof meta['name'] === 'string'
-      ? meta['name']
-      : typeof meta['generateName'] === 'string'
-        ? `${meta['generateName']}*`
-        : '';
-  objects.push({
-    apiVersion,
-    kind,
-    metadata: {
-      name,
-      ...(typeof meta['namespace'] === 'string' && meta['namespace'] ? { namespace: meta['namespace'] } : {}),
-      labels: stringMap(meta['labels']),
-      annotations: stringMap(meta['annotations']),
-    },
-    raw: value,
-    source: where,
-  });
+  objects.push(toK8sObject(value, apiVersion, kind, where));
 }
 
 /** Iterative depth measure that stops early once past the limit. */

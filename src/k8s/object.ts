@@ -94,3 +94,31 @@ export function effectiveNamespace(obj: Pick<K8sObject, 'kind' | 'metadata'>): s
   if (isClusterScoped(obj.kind)) return undefined;
   return obj.metadata.namespace ?? 'default';
 }
+
+/** Wrap a decoded value whose apiVersion and kind were already checked; metadata fields of the wrong type are dropped. */
+export function toK8sObject(
+  raw: JsonObject,
+  apiVersion: string,
+  kind: string,
+  source: ObjectSource,
+): K8sObject {
+  const meta = isObject(raw['metadata']) ? raw['metadata'] : {};
+  const name =
+    typeof meta['name'] === 'string'
+      ? meta['name']
+      : typeof meta['generateName'] === 'string'
+        ? `${meta['generateName']}*`
+        : '';
+  return {
+    apiVersion,
+    kind,
+    metadata: {
+      name,
+      ...(typeof meta['namespace'] === 'string' && meta['namespace'] ? { namespace: meta['namespace'] } : {}),
+      labels: stringMap(meta['labels']),
+      annotations: stringMap(meta['annotations']),
+    },
+    raw,
+    source,
+  };
+}

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { SEVERITIES } from '../core/severity.js';
 import type { CheckSettings } from '../checks/check.js';
+import { vulndbSettingsSchema, DEFAULT_VULNDB_SETTINGS } from '../vulndb/sources.js';
 
 /**
  * kubeward.yaml. The zod schema is the single source of validation and of the Config type; unknown keys are
@@ -74,6 +75,7 @@ export const configSchema = z.strictObject({
     })
     .default({}),
   failOn: severity.optional(),
+  vulndb: vulndbSettingsSchema.default(DEFAULT_VULNDB_SETTINGS),
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { sbomFromDirectory, sbomFormatters } from '../../inventory/index.js';
 import { TOOL_VERSION } from '../../scan/version.js';
 import type { CliContext } from '../context.js';
+import { registerFsScan } from './vuln.js';
 import { writeOutput } from '../output.js';
 
 interface FsSbomFlags {
@@ -12,7 +13,8 @@ interface FsSbomFlags {
 
 /** `kubeward fs sbom DIR`: the same analyzers as for images, over a source checkout or an unpacked root. */
 export function register(program: Command, ctx: CliContext): void {
-  const fs = program.command('fs').description('directories: inventory and SBOM');
+  const fs = program.command('fs').description('directories: inventory and SBOM, vulnerabilities');
+  registerFsScan(fs, ctx);
   fs.command('sbom')
     .description('list the packages in a directory (lockfiles, package databases, installed packages)')
     .argument('<dir>', 'directory to scan')

@@ -5,6 +5,7 @@ import { parsePlatform } from '../../image/platform.js';
 import { sbomFromImage, sbomFormatters } from '../../inventory/index.js';
 import { TOOL_VERSION } from '../../scan/version.js';
 import type { CliContext } from '../context.js';
+import { registerImageScan } from './vuln.js';
 import { writeOutput } from '../output.js';
 
 interface ImageSbomFlags {
@@ -22,7 +23,10 @@ interface ImageSbomFlags {
 
 /** `kubeward image sbom REF`: list every package in an image from a registry, an OCI layout or an archive. */
 export function register(program: Command, ctx: CliContext): void {
-  const image = program.command('image').description('container images: inventory and SBOM');
+  const image = program
+    .command('image')
+    .description('container images: inventory and SBOM, vulnerabilities, the grace-period gate');
+  registerImageScan(image, ctx);
   image
     .command('sbom')
     .description(

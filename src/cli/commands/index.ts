@@ -3,6 +3,7 @@ import type { CliContext } from '../context.js';
 import { register as scan } from './scan.js';
 import { register as image } from './image.js';
 import { register as fs } from './fs.js';
+import { register as db } from './db.js';
 import { register as rbac } from './rbac.js';
 import { register as snapshot } from './snapshot.js';
 import { register as netpol } from './netpol.js';

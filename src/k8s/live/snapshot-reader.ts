@@ -4,7 +4,7 @@
 import type { InputProblem } from '../../core/report.js';
 import type { InputLimits } from '../../core/limits.js';
 import type { K8sObject, ObjectSource } from '../object.js';
-import { isObject, stringMap } from '../object.js';
+import { isObject, toK8sObject } from '../object.js';
 
 export interface JsonListResult {
   objects: K8sObject[];
@@ -61,25 +61,7 @@ function toObject(value: unknown, source: ObjectSource): K8sObject | string {
   const apiVersion = value['apiVersion'];
   if (typeof kind !== 'string' || !kind || typeof apiVersion !== 'string' || !apiVersion)
     return 'not a Kubernetes object: no apiVersion or kind';
-  const meta = isObject(value['metadata']) ? value['metadata'] : {};
-  const name =
-    typeof meta['name'] === 'string'
-      ? meta['name']
-      : typeof meta['generateName'] === 'string'
-        ? `${meta['generateName']}*`
-        : '';
-  return {
-    apiVersion,
-    kind,
-    metadata: {
-      name,
-      ...(typeof meta['namespace'] === 'string' && meta['namespace'] ? { namespace: meta['namespace'] } : {}),
-      labels: stringMap(meta['labels']),
-      annotations: stringMap(meta['annotations']),
-    },
-    raw: value,
-    source,
-  };
+  return toK8sObject(value, apiVersion, kind, source);
 }
 
 /** Offsets of the opening brace of each element of the top-level `items` array (one pass, strings skipped). */
