@@ -14,4 +14,15 @@ import { register as install } from './install.js';
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
 /** The one list of top-level commands, in help order. */
-export const COMMANDS: readonly RegisterCommand[] = [scan, image, fs, rbac, snapshot, netpol, nsg, runtime];
+export const COMMANDS: readonly RegisterCommand[] = [
+  scan,
+  image,
+  fs,
+  db,
+  rbac,
+  snapshot,
+  netpol,
+  nsg,
+  webhook,
+  install,
+];

@@ -6,12 +6,7 @@ import { addClusterInputOptions, loadStateForCli } from '../cluster-input.js';
 import { EXIT } from '../exit-codes.js';
 import { splitList, writeOutput } from '../output.js';
 import { UsageError } from '../../core/errors.js';
-import {
-  clusterFromObjects,
-  loadNetworkContext,
-  loadNsg,
-  loadExpectations,
-} from '../../scan/netpol.js';
+import { clusterFromObjects, loadNetworkContext, loadNsg, loadExpectations } from '../../scan/netpol.js';
 import type { LoadedCluster } from '../../scan/netpol.js';
 import type { Protocol } from '../../checks/netpol/model.js';
 import { PROTOCOLS } from '../../checks/netpol/model.js';
