@@ -6,6 +6,7 @@ import { rbacBench } from './rbac.js';
 import { vulndbBench } from './vulndb.js';
 import { run as runImageSbom } from './image-sbom.js';
 import { webhookBench } from './webhook.js';
+import { signingBench } from './signing.js';
 
 const imageSbomBench: Bench = {
   id: 'image-sbom',

@@ -4,12 +4,15 @@ import { register as scan } from './scan.js';
 import { register as image } from './image.js';
 import { register as fs } from './fs.js';
 import { register as db } from './db.js';
+import { register as sign } from './sign.js';
+import { register as verify } from './verify.js';
 import { register as rbac } from './rbac.js';
 import { register as snapshot } from './snapshot.js';
 import { register as netpol } from './netpol.js';
 import { register as nsg } from './nsg.js';
 import { register as webhook } from './webhook.js';
 import { register as install } from './install.js';
+import { register as runtime } from './runtime.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
@@ -19,10 +22,13 @@ export const COMMANDS: readonly RegisterCommand[] = [
   image,
   fs,
   db,
+  sign,
+  verify,
   rbac,
   snapshot,
   netpol,
   nsg,
   webhook,
   install,
+  runtime,
 ];
