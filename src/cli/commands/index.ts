@@ -10,9 +10,10 @@ import { register as rbac } from './rbac.js';
 import { register as snapshot } from './snapshot.js';
 import { register as netpol } from './netpol.js';
 import { register as nsg } from './nsg.js';
+import { register as cluster } from './cluster.js';
+import { register as secrets } from './secrets.js';
 import { register as webhook } from './webhook.js';
 import { register as install } from './install.js';
-import { register as runtime } from './runtime.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
@@ -28,7 +29,8 @@ export const COMMANDS: readonly RegisterCommand[] = [
   snapshot,
   netpol,
   nsg,
+  cluster,
+  secrets,
   webhook,
   install,
-  runtime,
 ];
