@@ -1,6 +1,7 @@
 import { createRegistry } from '../../core/registry.js';
 import type { FileAnalyzer } from '../analyzer.js';
 import { apkInstalledAnalyzer } from './apk-installed.js';
+import { bunLockAnalyzer } from './bun-lock.js';
 import { cargoLockAnalyzer } from './cargo-lock.js';
 import { composerLockAnalyzer } from './composer-lock.js';
 import { dotnetDepsAnalyzer } from './dotnet-deps.js';
@@ -23,6 +24,8 @@ import { pubspecLockAnalyzer } from './pubspec-lock.js';
 import { pythonLockTomlAnalyzer } from './python-lock-toml.js';
 import { pythonMetadataAnalyzer } from './python-metadata.js';
 import { requirementsTxtAnalyzer } from './requirements-txt.js';
+import { rpmBdbAnalyzer } from './rpm-bdb.js';
+import { rpmNdbAnalyzer } from './rpm-ndb.js';
 import { rpmSqliteAnalyzer } from './rpm-sqlite.js';
 import { yarnLockAnalyzer } from './yarn-lock.js';
 
@@ -34,10 +37,13 @@ export const analyzers = createRegistry<FileAnalyzer>(
     dpkgStatusAnalyzer,
     apkInstalledAnalyzer,
     rpmSqliteAnalyzer,
+    rpmBdbAnalyzer,
+    rpmNdbAnalyzer,
     npmPackageJsonAnalyzer,
     npmPackageLockAnalyzer,
     yarnLockAnalyzer,
     pnpmLockAnalyzer,
+    bunLockAnalyzer,
     pythonMetadataAnalyzer,
     pythonLockTomlAnalyzer,
     pipfileLockAnalyzer,
