@@ -58,6 +58,11 @@ export default tseslint.config(
               except('core', 'k8s', 'checks', 'signing', 'policy', 'admission'),
               'admission/ is pure: core, k8s, checks, signing, policy',
             ),
+            zone(
+              'runtime',
+              except('core', 'checks', 'runtime'),
+              'runtime/ may import core/ and checks/ only',
+            ),
             zone('scan', ['cli', 'server'], 'scan/ must not import cli/ or server/'),
           ],
         },

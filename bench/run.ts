@@ -7,6 +7,7 @@ import { vulndbBench } from './vulndb.js';
 import { run as runImageSbom } from './image-sbom.js';
 import { webhookBench } from './webhook.js';
 import { signingBench } from './signing.js';
+import { runtimeBench } from './runtime.js';
 
 const imageSbomBench: Bench = {
   id: 'image-sbom',

@@ -14,6 +14,7 @@ import { register as cluster } from './cluster.js';
 import { register as secrets } from './secrets.js';
 import { register as webhook } from './webhook.js';
 import { register as install } from './install.js';
+import { register as runtime } from './runtime.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
@@ -33,4 +34,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   secrets,
   webhook,
   install,
+  runtime,
 ];
