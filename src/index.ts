@@ -50,3 +50,39 @@ export { allManifestRules } from './scan/rules.js';
 // Reports
 export type { Formatter, FormatOptions } from './report/index.js';
 export { FORMATTERS, formatReport } from './report/index.js';
+
+// Images, inventory and SBOM
+export { parseReference, openImageSource, RegistryClient } from './image/index.js';
+export { sbomFromImage, sbomFromDirectory, inventoryImage, inventoryDirectory } from './inventory/index.js';
+
+// Vulnerabilities and the gate
+export { compareVersions } from './vulndb/versions/index.js';
+export { cvssScore } from './vulndb/cvss/index.js';
+export { updateDatabase } from './vulndb/index.js';
+export { detectVulnerabilities } from './detect/index.js';
+export { scanImageVulnerabilities, scanDirectoryVulnerabilities } from './scan/scan-image.js';
+export { evaluateGate, parseGatePolicy, parseVexDocument, applyVex } from './policy/index.js';
+
+// Signatures
+export {
+  signImage,
+  verifyNotation,
+  verifyImage,
+  parseTrustPolicy,
+  openTrustStore,
+  verifyCosignImage,
+  VerificationError,
+  PolicyError,
+} from './signing/index.js';
+
+// Cluster state, RBAC, network
+export { loadClusterState } from './k8s/cluster-state.js';
+export { buildRbacModel, authorize, whoCan } from './checks/rbac/index.js';
+export { buildCluster, createEvaluator, evaluateConnection, computeMatrix } from './checks/netpol/index.js';
+export { parseNsg, evaluateNsg, evaluateNsgChain } from './checks/nsg/index.js';
+export { auditCluster } from './scan/cluster-audit.js';
+export { scanSecrets } from './scan/secrets-scan.js';
+
+// Admission and runtime
+export { createAdmissionEngine, parseAdmissionReview, toReviewResponse } from './admission/index.js';
+export { loadRuntimeRules, createDetector } from './checks/runtime/index.js';

@@ -61,6 +61,39 @@ const verifyRuleSchema = z.strictObject({
   namespaceSelector: labelSelectorSchema.optional(),
 });
 
+/** Registry access of one verifier, over images.registries (which the digest resolver uses too). */
+const verifierAccess = {
+  /** Registries (host:port) spoken to over plain HTTP, besides images.registries.plainHttp. */
+  insecureRegistries: z.array(z.string().min(1)).default([]),
+  /** CA bundle (PEM) for registries with a private CA; replaces images.registries.caFile for this verifier. */
+  caFile: z.string().min(1).optional(),
+};
+
+const verifierName = z
+  .string()
+  .regex(/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/, 'expected lower-case letters, digits, ".", "_" or "-"');
+
+const verifierSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    name: verifierName,
+    type: z.literal('notation'),
+    /** Notation trust policy (trustpolicy.json). */
+    trustPolicy: z.string().min(1),
+    /** Notation trust store directory: DIR/x509/{ca,signingAuthority,tsa}/NAME/*.pem. */
+    trustStore: z.string().min(1),
+    ...verifierAccess,
+  }),
+  z.strictObject({
+    name: verifierName,
+    type: z.literal('cosign'),
+    /** Public key (PEM) the signatures must verify with. */
+    key: z.string().min(1),
+    /** Repository (registry/path) the signatures must name, when images were copied from where they were signed. */
+    signedIdentity: z.string().min(1).optional(),
+    ...verifierAccess,
+  }),
+]);
+
 export const webhookConfigSchema = z
   .strictObject({
     server: serverSchema.prefault({}),
@@ -129,6 +162,8 @@ export const webhookConfigSchema = z
         allowedRegistriesEffect: effect.default('deny'),
         /** /mutate rewrites `repo:tag` to `repo:tag@sha256:…` so the verified image is the one that runs. */
         resolveDigests: z.boolean().default(false),
+        /** Signature verifiers that verify rules name. */
+        verifiers: z.array(verifierSchema).default([]),
         verify: z.array(verifyRuleSchema).default([]),
         /** Images that no verify rule covers. */
         unknownOrigin: z.enum(['allow', 'warn', 'deny']).default('allow'),
@@ -155,6 +190,16 @@ export const webhookConfigSchema = z
       .prefault({}),
   })
   .superRefine((config, ctx) => {
+    const names = new Set<string>();
+    for (const [index, verifier] of config.images.verifiers.entries()) {
+      if (names.has(verifier.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['images', 'verifiers', index, 'name'],
+          message: `"${verifier.name}" is declared twice`,
+        });
+      names.add(verifier.name);
+    }
     // The registry budget must end before the API server gives up on the webhook, or fail-open never happens.
     const limit = config.webhook.timeoutSeconds * 1000 - 500;
     if (config.images.verification.budgetMs > limit)
@@ -169,6 +214,7 @@ export type WebhookConfig = z.output<typeof webhookConfigSchema>;
 export type WebhookConfigInput = z.input<typeof webhookConfigSchema>;
 export type CheckAssignment = z.output<typeof assignmentSchema>;
 export type VerifyRule = z.output<typeof verifyRuleSchema>;
+export type VerifierConfig = z.output<typeof verifierSchema>;
 
 /** Validate a decoded config value; the error names the key path. */
 export function parseWebhookConfig(value: unknown, path = 'webhook.yaml'): WebhookConfig {
@@ -176,7 +222,12 @@ export function parseWebhookConfig(value: unknown, path = 'webhook.yaml'): Webho
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   if (!issue) throw new ConfigError(`${path}: invalid`);
-  const at = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
+  const at =
+    issue.path.length > 0
+      ? issue.path
+          .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`))
+          .join('')
+      : '(top level)';
   const what =
     issue.code === 'unrecognized_keys'
       ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`

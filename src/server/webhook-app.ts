@@ -1,7 +1,7 @@
 // Wiring: webhook.yaml -> namespace source, digest resolver, verifiers, caches, engine, HTTPS server.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { createAdmissionEngine } from '../admission/admit.js';
-import type { WebhookConfig } from '../admission/config.js';
+import type { VerifierConfig, WebhookConfig } from '../admission/config.js';
 import type {
   DigestResolver,
   ImageServices,
@@ -10,7 +10,19 @@ import type {
 } from '../admission/images.js';
 import { createNamespaceSource } from '../admission/namespaces.js';
 import { TtlCache } from '../admission/verification-cache.js';
+import { type Clock, systemClock } from '../core/clock.js';
 import { ConfigError, errorMessage } from '../core/errors.js';
+import { parseReference } from '../image/index.js';
+import {
+  type IdentityRule,
+  type RegistryAccess,
+  cosignVerifier,
+  loadPublicKey,
+  loadTrustPolicy,
+  notationVerifier,
+  openTrustStore,
+  parseCertificates,
+} from '../signing/index.js';
 import { Counter, createWebhookMetrics } from './metrics.js';
 import { createNamespaceApiLookup } from './namespace-api.js';
 import { createRegistryResolver } from './registry-resolver.js';
@@ -22,8 +34,10 @@ export interface WebhookAppOptions {
   /** Overrides of config.server.listen and config.server.tls. */
   listen?: string;
   tls?: { certFile: string; keyFile: string } | { cert: Buffer | string; key: Buffer | string };
-  /** Signature verifiers by name, as verify rules refer to them (none ship yet: Notation and cosign to come). */
+  /** Signature verifiers by name, besides those built from images.verifiers (tests, benches). */
   verifiers?: readonly SignatureVerifier[];
+  /** Time against which Notation checks certificate validity (default: the system clock). */
+  clock?: Clock;
   /** Replaces the registry resolver (tests, benches). */
   resolver?: DigestResolver;
   env?: NodeJS.ProcessEnv;
@@ -44,13 +58,131 @@ export function parseListen(listen: string): { host: string; port: number } {
   return { host: match[1] ?? (match[2] || '0.0.0.0'), port };
 }
 
+/** First line of an error's message, so a ConfigError stays one line. */
+function firstLine(error: unknown): string {
+  return errorMessage(error).split('\n')[0] ?? '';
+}
+
+/** Read a PEM CA bundle and check that it holds certificates; errors name the config key. */
+async function readCaBundle(path: string, key: string): Promise<Buffer> {
+  try {
+    const pem = await readFile(path);
+    parseCertificates(pem, path);
+    return pem;
+  } catch (error) {
+    throw new ConfigError(`${key}: ${firstLine(error)}`, { cause: error });
+  }
+}
+
+/**
+ * The verifiers images.verifiers declares, with every file read and checked now: a missing trust policy, an
+ * empty trust store or a bad key stops the start with a one-line error naming the key, instead of failing (and
+ * by the failure mode perhaps admitting) at the first review.
+ */
+export async function buildVerifiers(
+  config: WebhookConfig,
+  options: { clock?: Clock } = {},
+): Promise<SignatureVerifier[]> {
+  const registries = config.images.registries;
+  if (registries.caFile) await readCaBundle(registries.caFile, 'images.registries.caFile');
+  const built: SignatureVerifier[] = [];
+  for (const [index, entry] of config.images.verifiers.entries()) {
+    const at = `images.verifiers[${index}]`;
+    const fail = (key: string, error: unknown): ConfigError =>
+      new ConfigError(`${at}.${key}: ${firstLine(error)}`, { cause: error });
+    const caFile = entry.caFile ?? registries.caFile;
+    if (entry.caFile) await readCaBundle(entry.caFile, `${at}.caFile`);
+    const insecure = new Set([...registries.plainHttp, ...entry.insecureRegistries]);
+    // A verification past the budget is abandoned (its promise rejects); the timeout ends its requests too.
+    const timeoutMs = config.images.verification.budgetMs;
+    const access = (registry: string): RegistryAccess => ({
+      ...(insecure.has(registry) ? { insecure: true } : {}),
+      ...(caFile ? { caFile } : {}),
+      timeoutMs,
+    });
+    built.push(
+      entry.type === 'notation'
+        ? await notationFromConfig(entry, fail, access, options.clock ?? systemClock)
+        : await cosignFromConfig(entry, fail, access),
+    );
+  }
+  return built;
+}
+
+type Fail = (key: string, error: unknown) => ConfigError;
+
+async function notationFromConfig(
+  entry: Extract<VerifierConfig, { type: 'notation' }>,
+  fail: Fail,
+  access: (registry: string) => RegistryAccess,
+  clock: Clock,
+): Promise<SignatureVerifier> {
+  let policy: Awaited<ReturnType<typeof loadTrustPolicy>>;
+  try {
+    policy = await loadTrustPolicy(entry.trustPolicy);
+  } catch (error) {
+    throw fail('trustPolicy', error);
+  }
+  try {
+    if (!(await stat(entry.trustStore)).isDirectory())
+      throw new Error(`${entry.trustStore} is not a directory`);
+  } catch (error) {
+    throw fail('trustStore', error);
+  }
+  const trustStore = openTrustStore(entry.trustStore);
+  // Load every store the policy names now; the store caches them, so reviews never read the disk.
+  for (const trust of policy.policies)
+    for (const store of trust.trustStores) {
+      try {
+        await trustStore.certificates(store.type, store.name);
+      } catch (error) {
+        throw fail('trustStore', error);
+      }
+    }
+  return notationVerifier({ name: entry.name, policy, trustStore, clock, access });
+}
+
+async function cosignFromConfig(
+  entry: Extract<VerifierConfig, { type: 'cosign' }>,
+  fail: Fail,
+  access: (registry: string) => RegistryAccess,
+): Promise<SignatureVerifier> {
+  let key: ReturnType<typeof loadPublicKey>;
+  try {
+    const pem = await readFile(entry.key);
+    if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem.toString('latin1')))
+      throw new Error(`${entry.key} holds a private key; give the public key`);
+    key = loadPublicKey(pem, entry.key);
+  } catch (error) {
+    throw fail('key', error);
+  }
+  let identity: IdentityRule | undefined;
+  if (entry.signedIdentity !== undefined) {
+    try {
+      if (/@|:[^/]*$/.test(entry.signedIdentity.replace(/^[^/]*\//, '')))
+        throw new Error(`"${entry.signedIdentity}": expected a repository without tag or digest`);
+      const ref = parseReference(entry.signedIdentity);
+      identity = { kind: 'exactRepository', repository: `${ref.registry}/${ref.repository}` };
+    } catch (error) {
+      throw fail('signedIdentity', error);
+    }
+  }
+  return cosignVerifier({ name: entry.name, key, ...(identity ? { identity } : {}), access });
+}
+
 export async function startWebhookApp(options: WebhookAppOptions): Promise<WebhookApp> {
   const { config } = options;
   const verifiers = new Map((options.verifiers ?? []).map((v) => [v.name, v]));
+  const clock = options.clock ?? systemClock;
+  for (const [index, verifier] of (await buildVerifiers(config, { clock })).entries()) {
+    if (verifiers.has(verifier.name))
+      throw new ConfigError(`images.verifiers[${index}].name: "${verifier.name}" is already taken`);
+    verifiers.set(verifier.name, verifier);
+  }
   for (const [index, rule] of config.images.verify.entries())
     if (!verifiers.has(rule.verifier))
       throw new ConfigError(
-        `images.verify[${index}].verifier: "${rule.verifier}" is not available (known: ${[...verifiers.keys()].join(', ') || 'none yet'})`,
+        `images.verify[${index}].verifier: "${rule.verifier}" is not available (known: ${[...verifiers.keys()].join(', ') || 'none; declare it in images.verifiers'})`,
       );
 
   const closers: (() => Promise<void>)[] = [];
@@ -75,13 +207,8 @@ export async function startWebhookApp(options: WebhookAppOptions): Promise<Webho
   let resolver = options.resolver;
   if (!resolver) {
     let ca: Buffer | undefined;
-    if (config.images.registries.caFile) {
-      try {
-        ca = await readFile(config.images.registries.caFile);
-      } catch (error) {
-        throw new ConfigError(`images.registries.caFile: ${errorMessage(error)}`);
-      }
-    }
+    if (config.images.registries.caFile)
+      ca = await readCaBundle(config.images.registries.caFile, 'images.registries.caFile');
     const created = createRegistryResolver({
       plainHttp: config.images.registries.plainHttp,
       ...(ca ? { ca } : {}),
