@@ -2,7 +2,7 @@ import type { Inventory, Package } from '../inventory/model.js';
 import { matchAffected } from '../vulndb/affected.js';
 import type { VulnSource } from '../vulndb/memory-source.js';
 import { ecosystemBase, normalizePackageName } from '../vulndb/osv.js';
-import type { OsvAffected } from '../vulndb/osv.js';
+import type { OsvAffected, OsvRecord } from '../vulndb/osv.js';
 import { comparatorFor } from '../vulndb/versions/index.js';
 import { compareGeneric } from '../vulndb/versions/generic.js';
 import { type Hit, mergeHits } from './merge.js';
@@ -42,21 +42,15 @@ function matchPackage(
   const done = new Set<string>();
   for (const name of query.names) {
     const wanted = normalizePackageName(query.base, name);
-    for (const row of source.affectedRows(query.base, name)) {
-      if (done.has(row.vulnId) || !query.accepts(row.ecosystem)) continue;
-      const record = source.record(row.vulnId);
-      if (!record || record.withdrawn !== undefined) continue;
-      done.add(row.vulnId);
-      const hit = hitOf(
-        record,
-        (a) =>
-          a.package !== undefined &&
-          query.accepts(a.package.ecosystem) &&
-          ecosystemBase(a.package.ecosystem) === query.base &&
-          normalizePackageName(query.base, a.package.name) === wanted,
-        query.version,
-        name,
-      );
+    const applies = (a: OsvAffected): boolean =>
+      a.package !== undefined &&
+      query.accepts(a.package.ecosystem) &&
+      ecosystemBase(a.package.ecosystem) === query.base &&
+      normalizePackageName(query.base, a.package.name) === wanted;
+    for (const record of recordsOf(source, query.base, name, query.accepts)) {
+      if (done.has(record.id) || record.withdrawn !== undefined) continue;
+      done.add(record.id);
+      const hit = hitOf(record, applies, query.version, name);
       if (hit) hits.push(hit);
     }
   }
@@ -77,6 +71,25 @@ function matchPackage(
     modified: m.primary.record.modified,
     references: (m.primary.record.references ?? []).slice(0, MAX_REFERENCES).map((r) => r.url),
   }));
+}
+
+/** The records to evaluate for one package name: one query where the source can, else row by row. */
+function recordsOf(
+  source: VulnSource,
+  base: string,
+  name: string,
+  accepts: (ecosystem: string) => boolean,
+): OsvRecord[] {
+  if (source.recordsFor) return source.recordsFor(base, name, accepts);
+  const records: OsvRecord[] = [];
+  const seen = new Set<string>();
+  for (const row of source.affectedRows(base, name)) {
+    if (seen.has(row.vulnId) || !accepts(row.ecosystem)) continue;
+    seen.add(row.vulnId);
+    const record = source.record(row.vulnId);
+    if (record) records.push(record);
+  }
+  return records;
 }
 
 /** Evaluates every affected entry of `record` for this package (GHSA lists one entry per release branch). */

@@ -30,6 +30,24 @@ const WORDS: Record<string, VulnSeverity> = {
 
 const VERSION_RANK: Record<string, number> = { '4.0': 3, '3.1': 2, '3.0': 1 };
 
+/** Scores by vector: a scan sees the same few thousand vectors over and over. Bounded; null for bad ones. */
+const scoreCache = new Map<string, ReturnType<typeof cvssScore> | null>();
+const SCORE_CACHE_SIZE = 10_000;
+
+function cachedScore(vector: string): ReturnType<typeof cvssScore> | null {
+  let score = scoreCache.get(vector);
+  if (score !== undefined) return score;
+  try {
+    score = cvssScore(vector);
+  } catch {
+    // A malformed vector is skipped; the next source decides.
+    score = null;
+  }
+  if (scoreCache.size >= SCORE_CACHE_SIZE) scoreCache.clear();
+  scoreCache.set(vector, score);
+  return score;
+}
+
 export function severityOf(record: OsvRecord, affected: OsvAffected | undefined): SeverityInfo {
   const entries =
     affected?.severity && affected.severity.length > 0 ? affected.severity : (record.severity ?? []);
@@ -57,20 +75,17 @@ function bestCvss(entries: readonly OsvSeverity[]): SeverityInfo | undefined {
   let bestRank = 0;
   for (const entry of entries) {
     if (entry.type !== 'CVSS_V3' && entry.type !== 'CVSS_V4') continue;
-    try {
-      const score = cvssScore(entry.score);
-      const rank = VERSION_RANK[score.version] ?? 0;
-      if (rank > bestRank) {
-        bestRank = rank;
-        best = {
-          level: CVSS_LEVEL[score.severity] ?? 'unknown',
-          score: score.baseScore,
-          vector: entry.score,
-          source: `CVSS:${score.version}`,
-        };
-      }
-    } catch {
-      // A malformed vector is skipped; the next source decides.
+    const score = cachedScore(entry.score);
+    if (!score) continue;
+    const rank = VERSION_RANK[score.version] ?? 0;
+    if (rank > bestRank) {
+      bestRank = rank;
+      best = {
+        level: CVSS_LEVEL[score.severity] ?? 'unknown',
+        score: score.baseScore,
+        vector: entry.score,
+        source: `CVSS:${score.version}`,
+      };
     }
   }
   return best;

@@ -21,7 +21,7 @@ import type { Clock } from '../core/clock.js';
 import { InputError, errorMessage } from '../core/errors.js';
 import type { OsvRecord } from './osv.js';
 import { ecosystemBase, normalizePackageName, parseOsvRecord } from './osv.js';
-import { checkFormat, createIndexes, createSchema, dropIndexes } from './schema.js';
+import { DB_FORMAT, checkFormat, createIndexes, createSchema, dropIndexes } from './schema.js';
 import { acquireLock, type Lock } from './lock.js';
 
 export type SourceKind = 'url' | 'zip' | 'dir' | 'json';
@@ -53,11 +53,18 @@ export interface HttpValidators {
 
 const MAX_PROBLEMS = 20;
 
+/** What the database holds for one id. */
+interface Held {
+  rowid: number;
+  modified: string;
+}
+
 export class DbBuilder {
   private readonly seen = new Map<string, Set<string>>();
-  /** Ids written more than once during a fresh load; their index rows are rebuilt at the end. */
-  private readonly dirty = new Set<string>();
-  private readonly written = new Set<string>();
+  /** Rowids rewritten or removed during a fresh load; their index rows are rebuilt at the end. */
+  private readonly dirty = new Set<number>();
+  /** During a fresh load (no id index yet): every id written so far. */
+  private readonly written = new Map<string, Held>();
   readonly problems: string[] = [];
   private readonly stmt: ReturnType<DbBuilder['prepare']>;
 
@@ -80,15 +87,18 @@ export class DbBuilder {
     const tempPath = `${targetPath}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
     try {
       if (existsSync(targetPath) && !options.rebuild) copyFileSync(targetPath, tempPath);
-      const db = new Database(tempPath);
-      // The copy is thrown away on failure, so it needs no journal; it is fsynced once before the rename.
-      db.pragma('journal_mode = OFF');
-      db.pragma('synchronous = OFF');
-      db.pragma('cache_size = -262144');
-      db.pragma('locking_mode = EXCLUSIVE');
-      db.pragma('temp_store = MEMORY');
+      let db = openBuildFile(tempPath);
       const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'meta'").get() !== undefined;
-      if (hasMeta) checkFormat(db, targetPath);
+      if (hasMeta) {
+        const format = formatOf(db);
+        if (format === undefined) checkFormat(db, targetPath);
+        // A database of an older kubeward layout is rebuilt from the sources rather than refused.
+        if (format !== String(DB_FORMAT)) {
+          db.close();
+          rmSync(tempPath, { force: true });
+          db = openBuildFile(tempPath);
+        }
+      }
       createSchema(db);
       const fresh = db.prepare('SELECT 1 FROM vulns LIMIT 1').get() === undefined;
       if (fresh) dropIndexes(db);
@@ -104,21 +114,18 @@ export class DbBuilder {
   private prepare() {
     const db = this.db;
     return {
-      upsert: db.prepare(
-        `INSERT INTO vulns (id, source, modified, published, data) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET source = excluded.source, modified = excluded.modified,
-           published = excluded.published, data = excluded.data
-         WHERE excluded.modified > vulns.modified`,
+      insert: db.prepare('INSERT INTO vulns (id, source, modified, published, data) VALUES (?, ?, ?, ?, ?)'),
+      update: db.prepare(
+        'UPDATE vulns SET source = ?, modified = ?, published = ?, data = ? WHERE rowid = ?',
       ),
-      modifiedOf: db.prepare('SELECT modified FROM vulns WHERE id = ?').pluck(),
-      deleteOlder: db.prepare('DELETE FROM vulns WHERE id = ? AND modified <= ?'),
-      deleteVuln: db.prepare('DELETE FROM vulns WHERE id = ?'),
-      insertAffected: db.prepare('INSERT INTO affected (base, name, ecosystem, vuln_id) VALUES (?, ?, ?, ?)'),
-      insertAlias: db.prepare('INSERT INTO aliases (alias, vuln_id) VALUES (?, ?)'),
-      deleteAffected: db.prepare('DELETE FROM affected WHERE vuln_id = ?'),
-      deleteAliases: db.prepare('DELETE FROM aliases WHERE vuln_id = ?'),
-      sourceIds: db.prepare('SELECT id FROM vulns WHERE source = ?').pluck(),
-      dataOf: db.prepare('SELECT data FROM vulns WHERE id = ?').pluck(),
+      held: db.prepare('SELECT rowid, modified FROM vulns WHERE id = ?'),
+      deleteVuln: db.prepare('DELETE FROM vulns WHERE rowid = ?'),
+      insertAffected: db.prepare('INSERT INTO affected (base, name, ecosystem, vuln) VALUES (?, ?, ?, ?)'),
+      insertAlias: db.prepare('INSERT INTO aliases (alias, vuln) VALUES (?, ?)'),
+      deleteAffected: db.prepare('DELETE FROM affected WHERE vuln = ?'),
+      deleteAliases: db.prepare('DELETE FROM aliases WHERE vuln = ?'),
+      sourceRows: db.prepare('SELECT rowid, id FROM vulns WHERE source = ?'),
+      dataOf: db.prepare('SELECT data FROM vulns WHERE rowid = ?').pluck(),
       validators: db.prepare('SELECT etag, last_modified AS lastModified FROM sources WHERE name = ?'),
       upsertSource: db.prepare(
         `INSERT INTO sources (name, location, kind, records, withdrawn, updated_at, checked_at, etag, last_modified)
@@ -199,38 +206,47 @@ export class DbBuilder {
     this.stmt.touchSource.run(this.clock.now().toISOString(), sourceName);
   }
 
+  private heldOf(id: string): Held | undefined {
+    if (this.fresh) return this.written.get(id);
+    return this.stmt.held.get(id) as Held | undefined;
+  }
+
   private importRecord(source: string, record: OsvRecord, text: string, counts: ImportCounts): void {
     const modified = normalizeTime(record.modified);
+    const held = this.heldOf(record.id);
     if (record.withdrawn !== undefined) {
       counts.withdrawn++;
       // A withdrawal newer than what we hold removes it; an older one is stale news.
-      if (this.stmt.deleteOlder.run(record.id, modified).changes > 0) this.forgetIndexRows(record.id);
+      if (held !== undefined && held.modified <= modified) this.removeRow(record.id, held.rowid);
       return;
     }
-    const before =
-      this.fresh && !this.written.has(record.id)
-        ? undefined
-        : (this.stmt.modifiedOf.get(record.id) as string | undefined);
-    const published = record.published === undefined ? null : normalizeTime(record.published);
-    const changes = this.stmt.upsert.run(record.id, source, modified, published, text).changes;
-    if (changes === 0) {
+    if (held !== undefined && held.modified >= modified) {
       counts.unchanged++;
       return;
     }
-    if (before === undefined) counts.added++;
-    else counts.updated++;
-    if (before !== undefined || this.written.has(record.id)) {
-      if (this.fresh) {
-        this.dirty.add(record.id);
-        return;
-      }
-      this.forgetIndexRows(record.id);
+    const published = record.published === undefined ? null : normalizeTime(record.published);
+    if (held === undefined) {
+      counts.added++;
+      const rowid = Number(
+        this.stmt.insert.run(record.id, source, modified, published, text).lastInsertRowid,
+      );
+      if (this.fresh) this.written.set(record.id, { rowid, modified });
+      this.insertIndexRows(record, rowid);
+      return;
     }
-    if (this.fresh) this.written.add(record.id);
-    this.insertIndexRows(record);
+    counts.updated++;
+    this.stmt.update.run(source, modified, published, text, held.rowid);
+    if (this.fresh) {
+      held.modified = modified;
+      this.dirty.add(held.rowid);
+      return;
+    }
+    this.stmt.deleteAffected.run(held.rowid);
+    this.stmt.deleteAliases.run(held.rowid);
+    this.insertIndexRows(record, held.rowid);
   }
 
-  private insertIndexRows(record: OsvRecord): void {
+  private insertIndexRows(record: OsvRecord, rowid: number): void {
     const done = new Set<string>();
     for (const affected of record.affected ?? []) {
       const pkg = affected.package;
@@ -240,26 +256,28 @@ export class DbBuilder {
       const key = `${pkg.ecosystem}\u0000${name}`;
       if (done.has(key)) continue;
       done.add(key);
-      this.stmt.insertAffected.run(base, name, pkg.ecosystem, record.id);
+      this.stmt.insertAffected.run(base, name, pkg.ecosystem, rowid);
     }
-    for (const alias of new Set(record.aliases ?? [])) this.stmt.insertAlias.run(alias, record.id);
+    for (const alias of new Set(record.aliases ?? [])) this.stmt.insertAlias.run(alias, rowid);
   }
 
-  private forgetIndexRows(id: string): void {
+  /** Deletes a record and its index rows (during a fresh load, the index rows go at the end). */
+  private removeRow(id: string, rowid: number): void {
+    this.stmt.deleteVuln.run(rowid);
     if (this.fresh) {
-      this.dirty.add(id);
+      this.written.delete(id);
+      this.dirty.add(rowid);
       return;
     }
-    this.stmt.deleteAffected.run(id);
-    this.stmt.deleteAliases.run(id);
+    this.stmt.deleteAffected.run(rowid);
+    this.stmt.deleteAliases.run(rowid);
   }
 
   private removeUnlisted(source: string, seen: Set<string>): number {
     let removed = 0;
-    for (const id of this.stmt.sourceIds.all(source) as string[]) {
-      if (seen.has(id)) continue;
-      this.stmt.deleteVuln.run(id);
-      this.forgetIndexRows(id);
+    for (const row of this.stmt.sourceRows.all(source) as { rowid: number; id: string }[]) {
+      if (seen.has(row.id)) continue;
+      this.removeRow(row.id, row.rowid);
       removed++;
     }
     return removed;
@@ -296,11 +314,11 @@ export class DbBuilder {
 
   private reindexDirty(): void {
     this.db.transaction(() => {
-      for (const id of this.dirty) {
-        this.stmt.deleteAffected.run(id);
-        this.stmt.deleteAliases.run(id);
-        const data = this.stmt.dataOf.get(id) as string | undefined;
-        if (data !== undefined) this.insertIndexRows(parseOsvRecord(data, id));
+      for (const rowid of this.dirty) {
+        this.stmt.deleteAffected.run(rowid);
+        this.stmt.deleteAliases.run(rowid);
+        const data = this.stmt.dataOf.get(rowid) as string | undefined;
+        if (data !== undefined) this.insertIndexRows(parseOsvRecord(data, `row ${rowid}`), rowid);
       }
     })();
   }
@@ -310,6 +328,25 @@ export class DbBuilder {
     if (this.db.open) this.db.close();
     rmSync(this.tempPath, { force: true });
     this.lock.release();
+  }
+}
+
+/** The copy is thrown away on failure, so it needs no journal; it is fsynced once before the rename. */
+function openBuildFile(path: string): Database.Database {
+  const db = new Database(path);
+  db.pragma('journal_mode = OFF');
+  db.pragma('synchronous = OFF');
+  db.pragma('cache_size = -262144');
+  db.pragma('locking_mode = EXCLUSIVE');
+  db.pragma('temp_store = MEMORY');
+  return db;
+}
+
+function formatOf(db: Database.Database): string | undefined {
+  try {
+    return db.prepare("SELECT value FROM meta WHERE key = 'format'").pluck().get() as string | undefined;
+  } catch {
+    return undefined;
   }
 }
 

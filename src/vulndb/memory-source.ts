@@ -6,6 +6,11 @@ import type { AffectedRow } from './store.js';
 export interface VulnSource {
   affectedRows(base: string, name: string): AffectedRow[];
   record(id: string): OsvRecord | undefined;
+  /**
+   * Records naming package `name` of family `base` under an ecosystem `accepts` takes, each once, in index
+   * order. Optional: matching falls back to `affectedRows` and `record`; a database answers it in one query.
+   */
+  recordsFor?(base: string, name: string, accepts: (ecosystem: string) => boolean): OsvRecord[];
 }
 
 /** A VulnSource over records in memory (tests, library users with their own feed). Withdrawn records are dropped. */

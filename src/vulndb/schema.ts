@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import { InputError } from '../core/errors.js';
 
 /** Bump when the layout changes: a database of another format is refused and must be rebuilt. */
-export const DB_FORMAT = 1;
+export const DB_FORMAT = 2;
 
 export function createSchema(db: Database.Database): void {
   db.exec(`
@@ -24,31 +24,37 @@ export function createSchema(db: Database.Database): void {
       last_modified TEXT
     );
     CREATE TABLE IF NOT EXISTS vulns (
-      id TEXT PRIMARY KEY,
+      rowid INTEGER PRIMARY KEY,
+      id TEXT NOT NULL,
       source TEXT NOT NULL,
       modified TEXT NOT NULL,
       published TEXT,
       data TEXT NOT NULL
     );
-    CREATE TABLE IF NOT EXISTS affected (base TEXT NOT NULL, name TEXT NOT NULL, ecosystem TEXT NOT NULL, vuln_id TEXT NOT NULL);
-    CREATE TABLE IF NOT EXISTS aliases (alias TEXT NOT NULL, vuln_id TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS affected (base TEXT NOT NULL, name TEXT NOT NULL, ecosystem TEXT NOT NULL, vuln INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS aliases (alias TEXT NOT NULL, vuln INTEGER NOT NULL);
   `);
   db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('format', String(DB_FORMAT));
 }
 
-/** Indexes are built after a bulk load: one sort at the end is much cheaper than keeping them up to date. */
+/**
+ * Indexes are built after a bulk load: one sort at the end is much cheaper than keeping them up to date. The
+ * unique id index too: a fresh load keeps ids in memory instead.
+ */
 export function createIndexes(db: Database.Database): void {
   db.exec(`
+    CREATE UNIQUE INDEX IF NOT EXISTS vulns_id ON vulns (id);
     CREATE INDEX IF NOT EXISTS vulns_source ON vulns (source);
-    CREATE INDEX IF NOT EXISTS affected_package ON affected (base, name, ecosystem, vuln_id);
-    CREATE INDEX IF NOT EXISTS affected_vuln ON affected (vuln_id);
+    CREATE INDEX IF NOT EXISTS affected_package ON affected (base, name, ecosystem, vuln);
+    CREATE INDEX IF NOT EXISTS affected_vuln ON affected (vuln);
     CREATE INDEX IF NOT EXISTS aliases_alias ON aliases (alias);
-    CREATE INDEX IF NOT EXISTS aliases_vuln ON aliases (vuln_id);
+    CREATE INDEX IF NOT EXISTS aliases_vuln ON aliases (vuln);
   `);
 }
 
 export function dropIndexes(db: Database.Database): void {
   db.exec(`
+    DROP INDEX IF EXISTS vulns_id;
     DROP INDEX IF EXISTS vulns_source;
     DROP INDEX IF EXISTS affected_package;
     DROP INDEX IF EXISTS affected_vuln;

@@ -42,17 +42,26 @@ export class VulnStore {
   private readonly byPackage: Database.Statement;
   private readonly byId: Database.Statement;
   private readonly byAlias: Database.Statement;
+  private readonly byRowid: Database.Statement;
+  private readonly packageRows: Database.Statement;
   private readonly cache = new Map<string, OsvRecord | undefined>();
+  /** Records parsed by `recordsFor`, by rowid: a package's records are often read again for another name. */
+  private readonly rowCache = new Map<number, OsvRecord | undefined>();
 
   private constructor(
     private readonly db: Database.Database,
     readonly path: string,
   ) {
     this.byPackage = db.prepare(
-      'SELECT ecosystem, vuln_id AS vulnId FROM affected WHERE base = ? AND name = ?',
+      `SELECT a.ecosystem, v.id AS vulnId FROM affected a JOIN vulns v ON v.rowid = a.vuln
+       WHERE a.base = ? AND a.name = ?`,
     );
+    this.packageRows = db.prepare('SELECT ecosystem, vuln FROM affected WHERE base = ? AND name = ?').raw();
     this.byId = db.prepare('SELECT data FROM vulns WHERE id = ?').pluck();
-    this.byAlias = db.prepare('SELECT vuln_id FROM aliases WHERE alias = ?').pluck();
+    this.byRowid = db.prepare('SELECT data FROM vulns WHERE rowid = ?').pluck();
+    this.byAlias = db
+      .prepare('SELECT v.id FROM aliases a JOIN vulns v ON v.rowid = a.vuln WHERE a.alias = ?')
+      .pluck();
   }
 
   static open(path: string): VulnStore {
@@ -83,6 +92,25 @@ export class VulnStore {
   /** Index rows naming package `name` in ecosystem family `base` (any release). */
   affectedRows(base: string, name: string): AffectedRow[] {
     return this.byPackage.all(base, normalizePackageName(base, name)) as AffectedRow[];
+  }
+
+  /** See VulnSource.recordsFor: one index range scan, then one rowid search per record not yet parsed. */
+  recordsFor(base: string, name: string, accepts: (ecosystem: string) => boolean): OsvRecord[] {
+    const rows = this.packageRows.all(base, normalizePackageName(base, name)) as [string, number][];
+    const records: OsvRecord[] = [];
+    const done = new Set<number>();
+    for (const [ecosystem, rowid] of rows) {
+      if (done.has(rowid) || !accepts(ecosystem)) continue;
+      done.add(rowid);
+      let record = this.rowCache.get(rowid);
+      if (record === undefined && !this.rowCache.has(rowid)) {
+        const data = this.byRowid.get(rowid) as string | undefined;
+        record = data === undefined ? undefined : parseOsvRecord(data, `${this.path}: row ${rowid}`);
+        this.rowCache.set(rowid, record);
+      }
+      if (record) records.push(record);
+    }
+    return records;
   }
 
   /** One record by id, parsed once per store. */
@@ -125,7 +153,7 @@ export class VulnStore {
     }));
     const ecosystems = this.db
       .prepare(
-        'SELECT base AS ecosystem, COUNT(DISTINCT vuln_id) AS records FROM affected GROUP BY base ORDER BY base',
+        'SELECT base AS ecosystem, COUNT(DISTINCT vuln) AS records FROM affected GROUP BY base ORDER BY base',
       )
       .all() as { ecosystem: string; records: number }[];
     const builtAt = this.builtAt();

@@ -139,7 +139,7 @@ function* zipEntries(
   try {
     for (const entry of zip.entries) {
       if (!entry.name.endsWith('.json')) continue;
-      yield { text: zip.read(entry).toString('utf8'), where: `${label}!${entry.name}` };
+      yield { text: zip.readText(entry), where: `${label}!${entry.name}` };
     }
   } finally {
     zip.close();

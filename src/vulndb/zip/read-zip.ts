@@ -8,6 +8,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { crc32, inflateRawSync } from 'node:zlib';
 import { InputError } from '../../core/errors.js';
+import { inflateRawInto } from './inflate.js';
 
 export interface ZipLimits {
   /** Most entries in one archive. */
@@ -44,6 +45,9 @@ const LOCAL_SIG = 0x04034b50;
 const MAX_COMMENT = 0xffff;
 const RATIO_FLOOR = 1024 * 1024;
 
+/** Entries up to this size are inflated in JS into a reused buffer; zlib's per-call setup costs more there. */
+const SMALL_ENTRY_BYTES = 256 * 1024;
+
 /** Archives up to this size are read into memory once; larger ones entry by entry with positional reads. */
 const IN_MEMORY_BYTES = 1024 * 1024 * 1024;
 
@@ -55,6 +59,9 @@ export class ZipReader {
     /** The whole file, when small enough: one read instead of one per entry. */
     private readonly whole: Buffer | undefined,
   ) {}
+
+  /** Output buffer for small entries, reused by `readText`. */
+  private scratch = Buffer.alloc(0);
 
   /** Opens `path` and reads its central directory; throws InputError (code LIMIT for limits) when refused. */
   static open(path: string, limits: Partial<ZipLimits> = {}): ZipReader {
@@ -82,6 +89,16 @@ export class ZipReader {
 
   /** The uncompressed bytes of one entry, checked against its declared size and CRC-32. */
   read(entry: ZipEntry): Buffer {
+    return Buffer.from(this.readChecked(entry));
+  }
+
+  /** One entry decoded as UTF-8 text, checked like `read`; small entries need no allocation but the string. */
+  readText(entry: ZipEntry): string {
+    return this.readChecked(entry).toString('utf8');
+  }
+
+  /** The checked bytes; for small entries a view of the scratch buffer, valid until the next read. */
+  private readChecked(entry: ZipEntry): Buffer {
     const fail = (why: string, code: 'INPUT' | 'LIMIT' = 'INPUT'): never => {
       throw new InputError(`${this.path}: entry ${JSON.stringify(entry.name)}: ${why}`, { code });
     };
@@ -97,7 +114,16 @@ export class ZipReader {
     const raw = chunk.subarray(start, start + entry.compressedSize);
     let data: Buffer;
     if (entry.method === 0) data = raw;
-    else {
+    else if (entry.size <= SMALL_ENTRY_BYTES) {
+      if (this.scratch.length < entry.size) this.scratch = Buffer.allocUnsafe(SMALL_ENTRY_BYTES);
+      // The output view is exactly the declared size: a stream that says more fails, whatever it claims.
+      const view = this.scratch.subarray(0, entry.size);
+      try {
+        data = view.subarray(0, inflateRawInto(raw, view));
+      } catch {
+        return fail(`cannot inflate (corrupt, or larger than its declared ${entry.size} bytes)`, 'LIMIT');
+      }
+    } else {
       try {
         // The cap makes inflate stop at the declared size, whatever the stream says.
         data = inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.size) });
