@@ -8,6 +8,7 @@ import { run as runImageSbom } from './image-sbom.js';
 import { webhookBench } from './webhook.js';
 import { signingBench } from './signing.js';
 import { runtimeBench } from './runtime.js';
+import { secretsScanBench } from './secrets-scan.js';
 
 const imageSbomBench: Bench = {
   id: 'image-sbom',

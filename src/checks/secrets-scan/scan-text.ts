@@ -1,6 +1,6 @@
 // Find secrets in the text of one file. Pure: text in, hits out. A hit never holds the secret value, only
 // its redacted form and a salted hash.
-import { LineCounter, isMap, isPair, isScalar, parseAllDocuments } from 'yaml';
+import { isMap, isPair, isScalar, parseAllDocuments } from 'yaml';
 import type { Detector, DetectorSettings } from './detectors.js';
 import { DETECTORS, SECRET_MANIFEST_RULE } from './detectors.js';
 import { redact, secretHash } from './redact.js';
@@ -97,12 +97,33 @@ function decodeBase64(value: string): string | undefined {
   return Buffer.from(compact, 'base64').toString('utf8');
 }
 
-/** data and stringData values of every `kind: Secret` document, with the line of each key. */
+/** A `---` marker at the start of a line always begins a new YAML document (it cannot occur in content). */
+const DOCUMENT_MARKER = /^---(?=[ \t\r\n]|$)/gm;
+
+/**
+ * data and stringData values of every `kind: Secret` document. Only the documents that hold a `kind: Secret`
+ * line are parsed: YAML parsing is most of a scan's time, and a bundle often holds one Secret among hundreds
+ * of other objects. Offsets are shifted back into the whole text.
+ */
 function secretManifestHits(text: string, settings: DetectorSettings): RawHit[] {
-  const counter = new LineCounter();
+  const starts = [0];
+  DOCUMENT_MARKER.lastIndex = 0;
+  for (const m of text.matchAll(DOCUMENT_MARKER)) if (m.index > 0) starts.push(m.index);
+  if (starts.length === 1) return secretManifestHitsIn(text, settings);
+  const out: RawHit[] = [];
+  starts.forEach((start, i) => {
+    const segment = text.slice(start, starts[i + 1] ?? text.length);
+    if (!SECRET_KIND.test(segment)) return;
+    for (const hit of secretManifestHitsIn(segment, settings))
+      out.push({ ...hit, start: hit.start + start, end: hit.end + start });
+  });
+  return out;
+}
+
+function secretManifestHitsIn(text: string, settings: DetectorSettings): RawHit[] {
   let docs;
   try {
-    docs = parseAllDocuments(text, { lineCounter: counter, uniqueKeys: false });
+    docs = parseAllDocuments(text, { uniqueKeys: false });
   } catch {
     return [];
   }

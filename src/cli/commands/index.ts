@@ -12,6 +12,7 @@ import { register as netpol } from './netpol.js';
 import { register as nsg } from './nsg.js';
 import { register as cluster } from './cluster.js';
 import { register as secrets } from './secrets.js';
+import { register as tenancy } from './tenancy.js';
 import { register as webhook } from './webhook.js';
 import { register as install } from './install.js';
 import { register as runtime } from './runtime.js';
@@ -32,6 +33,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   nsg,
   cluster,
   secrets,
+  tenancy,
   webhook,
   install,
   runtime,

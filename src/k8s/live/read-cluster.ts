@@ -22,7 +22,7 @@ export interface LiveState {
 
 /** List everything the analyses need from the cluster the kubeconfig points at. */
 export async function readCluster(options: ReadClusterOptions): Promise<LiveState> {
-  const conn = connect(options);
+  const conn = await connect(options);
   const outcome = await listResources(conn, options.resources ?? LIVE_RESOURCES, options);
   return {
     server: conn.server,

@@ -35,7 +35,7 @@ const pods = LIVE_RESOURCES.filter((r) => r.resource === 'pods');
 
 test('pagination: follows continue tokens with limit until the list ends', async () => {
   const { server, kubeconfig } = await setup();
-  const conn = connect({ kubeconfig, env: {} });
+  const conn = await connect({ kubeconfig, env: {} });
   const outcome = await listResources(conn, pods, { pageSize: 3 });
   assert.deepEqual(outcome.warnings, []);
   const list = outcome.lists[0];
@@ -61,7 +61,7 @@ test('pagination: follows continue tokens with limit until the list ends', async
 
 test('an expired continue token restarts the list once', async () => {
   const { kubeconfig } = await setup({ expireContinueOnce: ['/api/v1/pods'] });
-  const outcome = await listResources(connect({ kubeconfig, env: {} }), pods, { pageSize: 2 });
+  const outcome = await listResources(await connect({ kubeconfig, env: {} }), pods, { pageSize: 2 });
   assert.equal(outcome.lists[0]?.items.length, 7);
 });
 
@@ -172,7 +172,7 @@ test('HTTPS with the cluster CA from the kubeconfig', async () => {
     { tls: { key: readFileSync(key, 'utf8'), cert: certPem } },
     { caPem: certPem },
   );
-  const outcome = await listResources(connect({ kubeconfig, env: {} }), pods, { pageSize: 4 });
+  const outcome = await listResources(await connect({ kubeconfig, env: {} }), pods, { pageSize: 4 });
   assert.equal(outcome.lists[0]?.items.length, 7);
   // Without the CA the TLS handshake fails: a remote error, not a crash.
   const other = join(dir, 'no-ca');
@@ -181,7 +181,7 @@ test('HTTPS with the cluster CA from the kubeconfig', async () => {
     readFileSync(kubeconfig, 'utf8').replace(/certificate-authority-data: [^ ,}]+/, 'x-none: 1'),
   );
   await assert.rejects(
-    listResources(connect({ kubeconfig: other, env: {} }), pods),
+    listResources(await connect({ kubeconfig: other, env: {} }), pods),
     (e: unknown) => e instanceof BaseError && e.code === 'REMOTE',
   );
 });
