@@ -22,8 +22,11 @@ const BENCHES: readonly Bench[] = [
   imageSbomBench,
   vulndbBench,
   webhookBench,
+  signingBench,
   netpolBench,
   rbacBench,
+  secretsScanBench,
+  runtimeBench,
 ];
 
 function formatResult(r: BenchResult): string {
