@@ -27,7 +27,17 @@ const all = [
 const except = (...keep) => all.filter((f) => !keep.includes(f));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'web/vendor/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'web/vendor/**',
+      'bench/.data/**',
+      '.cache/**',
+      '.kubeward/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
