@@ -9,7 +9,7 @@ import { fixedClock } from '../../src/core/clock.js';
 import { kubectlObject } from '../admission/kubectl-fixtures.js';
 import { reviewFor } from '../admission/reviews.js';
 import { json, send } from '../server/https-client.js';
-import { createTestCa } from '../server/test-ca.js';
+import { createTestCa } from '../helpers/test-ca.js';
 import { cli } from './run-cli.js';
 
 test('webhook serve: HTTPS on --listen with --tls-cert/--tls-key, decisions as JSON lines, drains on the stop signal', async () => {

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createNamespaceApiLookup } from '../../src/server/namespace-api.js';
 import { RemoteError } from '../../src/core/errors.js';
-import { createTestCa } from './test-ca.js';
+import { createTestCa } from '../helpers/test-ca.js';
 
 test('namespace labels come from GET /api/v1/namespaces/NAME with the service account token, over TLS', async () => {
   const ca = createTestCa();

@@ -11,8 +11,8 @@ import { DIGEST_A, testResolver, testVerifier } from '../admission/engine.js';
 import { kubectlObject } from '../admission/kubectl-fixtures.js';
 import { restrictedPod, reviewFor } from '../admission/reviews.js';
 import { json, send } from './https-client.js';
-import type { TestCa } from './test-ca.js';
-import { createTestCa } from './test-ca.js';
+import type { TestCa } from '../helpers/test-ca.js';
+import { createTestCa } from '../helpers/test-ca.js';
 
 let ca: TestCa;
 let app: WebhookApp;

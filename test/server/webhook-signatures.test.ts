@@ -27,7 +27,7 @@ import { type RunningRegistry, startRegistry } from '../image/helpers/registry.j
 import { type TestPki, makePki, policy } from '../signing/pki.js';
 import { cli } from '../cli/run-cli.js';
 import { json, send } from './https-client.js';
-import { type TestCa, createTestCa } from './test-ca.js';
+import { type TestCa, createTestCa } from '../helpers/test-ca.js';
 
 const access = { insecure: true, dockerConfig: false as const };
 let dir: string;

@@ -1,4 +1,5 @@
-// Test helper: a throwaway CA and serving certificates for 127.0.0.1, made with openssl as LAB.md describes.
+// Test helper: a throwaway CA that issues serving (127.0.0.1) and client certificates, made with openssl as
+// LAB.md describes. Shared by the webhook, audit intake and CLI tests.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,9 +8,20 @@ import { join } from 'node:path';
 export interface TestCa {
   dir: string;
   caPem: string;
-  /** Issue a serving certificate for 127.0.0.1 with this CN; returns the file paths. */
-  issue(cn: string, into?: { certFile: string; keyFile: string }): { certFile: string; keyFile: string };
+  /**
+   * Issue a certificate with this CN (by default a serving certificate for 127.0.0.1 and localhost; pass
+   * CLIENT_EXTENSIONS for a client certificate); returns the file paths.
+   */
+  issue(
+    cn: string,
+    into?: { certFile: string; keyFile: string },
+    extensions?: string,
+  ): { certFile: string; keyFile: string };
 }
+
+export const SERVER_EXTENSIONS =
+  'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n';
+export const CLIENT_EXTENSIONS = 'extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n';
 
 function openssl(args: string[], cwd: string): void {
   execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -41,17 +53,14 @@ export function createTestCa(): TestCa {
     ],
     dir,
   );
-  writeFileSync(
-    join(dir, 'ext.cnf'),
-    'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n',
-  );
   let serial = 0;
   return {
     dir,
     caPem: readFileSync(join(dir, 'ca.crt'), 'utf8'),
-    issue(cn, into) {
+    issue(cn, into, extensions = SERVER_EXTENSIONS) {
       serial += 1;
       const base = `leaf-${serial}`;
+      writeFileSync(join(dir, `${base}.cnf`), extensions);
       openssl(
         [
           'req',
@@ -86,7 +95,7 @@ export function createTestCa(): TestCa {
           '-days',
           '2',
           '-extfile',
-          'ext.cnf',
+          `${base}.cnf`,
         ],
         dir,
       );
