@@ -1,7 +1,6 @@
 import { InputError } from '../../core/errors.js';
 import type { FileAnalyzer } from '../analyzer.js';
-import type { FoundPackage } from '../model.js';
-import { parseRpmHeader } from './rpm-header.js';
+import { packagesFromHeaderBlobs } from './rpm-header.js';
 
 /*
  * Berkeley DB hash database, as rpm before 4.16 wrote `var/lib/rpm/Packages` (RHEL 7/8, CentOS, Amazon Linux 2,
@@ -148,25 +147,5 @@ export const rpmBdbAnalyzer: FileAnalyzer = {
   evidence: 'installed',
   maxBytes: 512 * 1024 * 1024,
   wants: (file) => PATHS.has(file.path),
-  analyze(file) {
-    let records: BdbRecords;
-    try {
-      records = readBdbHash(file.content);
-    } catch (error) {
-      if (error instanceof InputError) return { warnings: [`${file.path}: ${error.message}`] };
-      throw error;
-    }
-    const packages: FoundPackage[] = [];
-    let skipped = 0;
-    for (const blob of records.values) {
-      const pkg = parseRpmHeader(blob);
-      if (pkg) packages.push(pkg);
-      else skipped++;
-    }
-    const warnings = records.warnings.slice(0, 20).map((w) => `${file.path}: ${w}`);
-    if (records.warnings.length > 20)
-      warnings.push(`${file.path}: ${records.warnings.length - 20} more warnings`);
-    if (skipped > 0) warnings.push(`${file.path}: ${skipped} unreadable or key entries skipped`);
-    return { packages, ...(warnings.length > 0 ? { warnings } : {}) };
-  },
+  analyze: (file) => packagesFromHeaderBlobs(file.path, () => readBdbHash(file.content)),
 };

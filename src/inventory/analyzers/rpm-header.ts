@@ -1,3 +1,4 @@
+import { InputError } from '../../core/errors.js';
 import type { FoundPackage } from '../model.js';
 
 const TAG = {
@@ -68,4 +69,35 @@ export function parseSourceRpm(file: string | undefined): { name: string; versio
   if (!file || file === '(none)') return undefined;
   const match = /^(.+)-([^-]+)-([^-]+)\.(?:no)?src\.rpm$/.exec(file);
   return match ? { name: match[1] ?? '', version: `${match[2]}-${match[3]}` } : undefined;
+}
+
+const MAX_LISTED_WARNINGS = 20;
+
+/**
+ * The shared tail of the Berkeley DB and ndb analyzers: read the database's header blobs, parse each into a
+ * package, and bound the warnings so a corrupt database cannot flood the report.
+ */
+export function packagesFromHeaderBlobs(
+  path: string,
+  read: () => { values: Buffer[]; warnings: string[] },
+): { packages?: FoundPackage[]; warnings?: string[] } {
+  let records: { values: Buffer[]; warnings: string[] };
+  try {
+    records = read();
+  } catch (error) {
+    if (error instanceof InputError) return { warnings: [`${path}: ${error.message}`] };
+    throw error;
+  }
+  const packages: FoundPackage[] = [];
+  let skipped = 0;
+  for (const blob of records.values) {
+    const pkg = parseRpmHeader(blob);
+    if (pkg) packages.push(pkg);
+    else skipped++;
+  }
+  const warnings = records.warnings.slice(0, MAX_LISTED_WARNINGS).map((w) => `${path}: ${w}`);
+  if (records.warnings.length > MAX_LISTED_WARNINGS)
+    warnings.push(`${path}: ${records.warnings.length - MAX_LISTED_WARNINGS} more warnings`);
+  if (skipped > 0) warnings.push(`${path}: ${skipped} unreadable or key entries skipped`);
+  return { packages, ...(warnings.length > 0 ? { warnings } : {}) };
 }
