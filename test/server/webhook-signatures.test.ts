@@ -3,7 +3,6 @@
 // and by a hand-made cosign-format signature.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createPrivateKey, sign as cryptoSign } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +27,7 @@ import { type TestPki, makePki, policy } from '../signing/pki.js';
 import { cli } from '../cli/run-cli.js';
 import { json, send } from './https-client.js';
 import { type TestCa, createTestCa } from '../helpers/test-ca.js';
+import { pushCosignSignature } from '../helpers/cosign-sign.js';
 
 const access = { insecure: true, dockerConfig: false as const };
 let dir: string;
@@ -74,50 +74,8 @@ async function pushImage(repoTag: string, content: string): Promise<string> {
   }
 }
 
-/** A cosign-format signature laid out as cosign does: `sha256-<hex>.sig` with the simple-signing payload. */
 async function cosignSign(repo: string, digest: string, keyPem: string): Promise<void> {
-  const payload = Buffer.from(
-    JSON.stringify({
-      critical: {
-        identity: { 'docker-reference': `${registry.host}/${repo}` },
-        image: { 'docker-manifest-digest': digest },
-        type: 'cosign container image signature',
-      },
-      optional: null,
-    }),
-  );
-  const signature = cryptoSign('sha256', payload, createPrivateKey(keyPem));
-  const writer = await RegistryWriter.create(parseReference(`${registry.host}/${repo}`), access);
-  try {
-    const layer = await writer.pushBlob(payload);
-    const config = await writer.pushBlob(
-      Buffer.from(
-        JSON.stringify({
-          architecture: '',
-          os: '',
-          config: {},
-          rootfs: { type: 'layers', diff_ids: [layer.digest] },
-        }),
-      ),
-    );
-    const manifest = Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: MEDIA.ociManifest,
-        config: { mediaType: MEDIA.ociConfig, ...config },
-        layers: [
-          {
-            mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json',
-            ...layer,
-            annotations: { 'dev.cosignproject.cosign/signature': signature.toString('base64') },
-          },
-        ],
-      }),
-    );
-    await writer.pushManifest(`${digest.replace(':', '-')}.sig`, manifest, MEDIA.ociManifest);
-  } finally {
-    await writer.close();
-  }
+  await pushCosignSignature({ registryHost: registry.host, repo, digest, keyPem, access });
 }
 
 /** webhook.yaml as an operator writes it: both verifiers, verify rules over the test registry. */

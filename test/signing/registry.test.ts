@@ -2,7 +2,6 @@
 // cosign-format signatures re-laid by skopeo, and GPG simple signing made by skopeo --sign-by.
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { createPrivateKey, sign as cryptoSign } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +24,7 @@ import {
 import { RegistryWriter } from '../../src/signing/registry-push.js';
 import { type RunningRegistry, startRegistry } from '../image/helpers/registry.js';
 import { makeTar } from '../image/helpers/oci-builder.js';
+import { pushCosignSignature } from '../helpers/cosign-sign.js';
 import { type TestPki, makePki, policy } from './pki.js';
 
 const run = promisify(execFile);
@@ -138,55 +138,21 @@ describe('notation against docker-registry 2.8', () => {
   });
 });
 
-/** A cosign-format signature made by hand, as cosign lays it out (LAB.md §3). */
+/** A cosign-format signature pushed to the test registry; the payload and signature are kept for openssl. */
 async function cosignSign(
   repo: string,
   digest: string,
   keyPem: string,
   dockerReference: string,
 ): Promise<Buffer> {
-  const payload = Buffer.from(
-    JSON.stringify({
-      critical: {
-        identity: { 'docker-reference': dockerReference },
-        image: { 'docker-manifest-digest': digest },
-        type: 'cosign container image signature',
-      },
-      optional: null,
-    }),
-  );
-  const signature = cryptoSign('sha256', payload, createPrivateKey(keyPem));
-  const writer = await RegistryWriter.create(parseReference(`${registry.host}/${repo}`), access);
-  try {
-    const layer = await writer.pushBlob(payload);
-    const config = await writer.pushBlob(
-      Buffer.from(
-        JSON.stringify({
-          architecture: '',
-          os: '',
-          config: {},
-          rootfs: { type: 'layers', diff_ids: [layer.digest] },
-        }),
-      ),
-    );
-    const manifest = Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: MEDIA.ociManifest,
-        config: { mediaType: MEDIA.ociConfig, ...config },
-        layers: [
-          {
-            mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json',
-            ...layer,
-            annotations: { 'dev.cosignproject.cosign/signature': signature.toString('base64') },
-          },
-        ],
-      }),
-    );
-    await writer.pushManifest(`${digest.replace(':', '-')}.sig`, manifest, MEDIA.ociManifest);
-  } finally {
-    await writer.close();
-  }
+  const { payload, signature } = await pushCosignSignature({
+    registryHost: registry.host,
+    repo,
+    digest,
+    keyPem,
+    access,
+    dockerReference,
+  });
   writeFileSync(join(dir, 'cosign-payload.json'), payload);
   writeFileSync(join(dir, 'cosign-sig.der'), signature);
   return payload;
