@@ -15,6 +15,7 @@ import { CHECKS } from '../checks/index.js';
 import { PSS_CHECKS, evaluatePodSecurity, parsePssVersion, pssFieldPath } from '../checks/pss/index.js';
 import { FindingCollector } from './finding-collector.js';
 import type { Config } from './config.js';
+import { ConfigError } from '../core/errors.js';
 import { DEFAULT_CONFIG } from './config.js';
 import { applyConfig, isRuleDisabled, EXPIRED_EXCEPTION_RULE } from './apply-config.js';
 import type { PssProfile } from './pss-profiles.js';
@@ -55,6 +56,7 @@ export function evaluateObjects(objects: readonly K8sObject[], options: ScanOpti
   const selected = (id: string) =>
     !isRuleDisabled(id, config) &&
     (!options.rules || options.rules.length === 0 || matchesAnyGlob(id, options.rules));
+  assertRulesExist(config, options.configPath);
   const checks = CHECKS.items.filter((c) => selected(c.id));
   const pssChecks = PSS_CHECKS.filter((c) => selected(c.id));
   const fallback: PssProfile = {
@@ -162,4 +164,23 @@ function runPodSecurity(
 function ruleMetaOf(rule: RuleMeta): RuleMeta {
   const { id, severity, title, description, remediation, references, category } = rule;
   return { id, severity, title, description, remediation, references, category };
+}
+
+/**
+ * A rule id in `rules.disabled` or `rules.severity` that matches no rule is a typo that would silently leave a
+ * control on (or at the wrong severity): refuse it, naming the key, like unknown configuration keys.
+ */
+function assertRulesExist(config: Config, configPath: string | undefined): void {
+  const known = [...CHECKS.keys(), ...PSS_CHECKS.map((c) => c.id), EXPIRED_EXCEPTION_RULE.id];
+  const where = configPath ?? 'kubeward.yaml';
+  config.rules.disabled.forEach((glob, index) => {
+    if (!known.some((id) => matchesAnyGlob(id, [glob])))
+      throw new ConfigError(
+        `${where}: rules.disabled[${index}]: "${glob}" matches no rule id (see docs/rules.md)`,
+      );
+  });
+  for (const id of Object.keys(config.rules.severity)) {
+    if (!known.includes(id))
+      throw new ConfigError(`${where}: rules.severity.${id}: no rule has this id (see docs/rules.md)`);
+  }
 }

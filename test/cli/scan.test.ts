@@ -35,13 +35,13 @@ test('scanning the examples finds the planted problems with file and line', asyn
     report.findings.some((f) => f.ruleId === ruleId && f.target.name === name);
   assert.ok(has('pss.privileged', 'log-agent'));
   assert.ok(has('pss.host-namespaces', 'log-agent'));
-  assert.ok(has('pss.run-as-user', 'orders') || has('pss.run-as-non-root', 'orders'));
-  assert.ok(
-    has('secrets.secret-manifest', 'postgres-credentials') ||
-      report.findings.some(
-        (f) => f.ruleId.startsWith('secrets.') && f.target.name === 'postgres-credentials',
-      ),
-  );
+  assert.ok(has('pss.run-as-user', 'orders'));
+  assert.ok(has('pss.run-as-non-root', 'orders'));
+  assert.ok(has('secrets.secret-in-manifest', 'postgres-credentials'));
+  assert.ok(has('secrets.plaintext-env-secret', 'orders'));
+  assert.ok(has('network.public-load-balancer', 'orders-public'));
+  // Tenant sandboxing is only asked of namespaces the configuration marks untrusted.
+  assert.ok(!report.findings.some((f) => f.ruleId === 'tenancy.untrusted-without-sandbox'));
   for (const f of report.findings) {
     assert.ok(f.ruleId && f.severity && f.title, JSON.stringify(f));
     if (f.target.kind !== 'Exception') {
@@ -157,4 +157,33 @@ test('every format renders the examples', async () => {
     assert.equal(run.code, 0, `${format}: ${run.stderr}`);
     assert.ok(run.stdout.length > 100, format);
   }
+});
+
+test('the example configuration marks plugins untrusted and allows only its registries', async () => {
+  const config = join(EXAMPLES, '..', 'kubeward.yaml');
+  const { run, report } = await scanJson([EXAMPLES, '--config', config]);
+  assert.equal(run.code, 1, 'failOn: high in the example config');
+  const ids = (name: string) => report.findings.filter((f) => f.target.name === name).map((f) => f.ruleId);
+  assert.ok(ids('plugin-runner').includes('tenancy.untrusted-without-sandbox'));
+  assert.ok(ids('orders').includes('workload.image-registry-not-allowed'));
+  assert.ok(!ids('frontend').includes('workload.image-registry-not-allowed'));
+  assert.ok(!report.findings.some((f) => f.ruleId === 'workload.image-digest-missing'), 'disabled in config');
+  assert.ok(
+    !report.findings.some((f) => f.ruleId.startsWith('pss.') && f.target.name === 'log-agent'),
+    'waived',
+  );
+});
+
+test('configuration naming a rule id that does not exist is an error naming the key', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'kw-rule-typo-'));
+  await writeFile(join(dir, 'disabled.yaml'), 'rules:\n  disabled: [workload.image-digest]\n');
+  const disabled = await cli(['scan', EXAMPLES, '--config', join(dir, 'disabled.yaml')]);
+  assert.equal(disabled.code, 2);
+  assert.match(disabled.stderr, /rules\.disabled\[0\]: "workload\.image-digest" matches no rule id/);
+  await writeFile(join(dir, 'severity.yaml'), 'rules:\n  severity: { pss.privileged-typo: low }\n');
+  const severity = await cli(['scan', EXAMPLES, '--config', join(dir, 'severity.yaml')]);
+  assert.equal(severity.code, 2);
+  assert.match(severity.stderr, /rules\.severity\.pss\.privileged-typo: no rule has this id/);
+  await writeFile(join(dir, 'glob.yaml'), 'rules:\n  disabled: ["workload.*"]\n');
+  assert.equal((await cli(['scan', EXAMPLES, '--config', join(dir, 'glob.yaml')])).code, 0);
 });
