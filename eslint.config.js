@@ -23,6 +23,7 @@ const all = [
   'report',
   'cli',
   'server',
+  'store',
 ];
 const except = (...keep) => all.filter((f) => !keep.includes(f));
 
@@ -63,6 +64,7 @@ export default tseslint.config(
               'inventory/ may import core/ and image/ only',
             ),
             zone('vulndb', except('core', 'vulndb'), 'vulndb/ may import core/ only'),
+            zone('store', except('core', 'store'), 'store/ may import core/ only'),
             zone(
               'admission',
               except('core', 'k8s', 'checks', 'signing', 'policy', 'admission'),
