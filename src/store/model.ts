@@ -102,32 +102,67 @@ export interface StoredAlert {
   user?: string;
 }
 
+/** How many rows `postureHistory`, `alerts` and `recentRuns` return when no limit is given. */
+export const DEFAULT_HISTORY_LIMIT = 100;
+
+/**
+ * Semantics both backends share (the contract tests in test/store hold them to it):
+ * - "Newest first" orders by the record's own timestamp (parsed, so `...Z` and `...+00:00` compare as times),
+ *   then by insertion order; timestamps that do not parse are refused with an InputError naming the field.
+ * - A repository prefix matches whole path segments: `reg/app` matches `reg/app` and `reg/app/api`, not
+ *   `reg/application`; `reg` alone matches every repository on that registry.
+ * - Multi-row writes (`putRunItems`, `putWorkloads`, `putAlerts`) are one transaction each: all or nothing.
+ */
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
 
   putImageScan(record: ImageScanRecord): Promise<void>;
   /** Newest first; `limit` defaults to 2 (the latest and the one before, which is what drift compares). */
   imageScans(digest: string, limit?: number): Promise<ImageScanRecord[]>;
-  /** The latest scan of every digest (optionally only under a repository prefix). */
+  /**
+   * The latest scan of every digest (optionally only under a repository prefix): one per (repository, digest),
+   * so a digest pushed to two repositories appears under each. Ordered by repository then digest. A scan that
+   * arrives late with an older `scannedAt` does not displace a newer one. A failed scan (`error` set) counts
+   * as the latest; use `imageScans` to look further back.
+   */
   latestImageScans(repositoryPrefix?: string): Promise<ImageScanRecord[]>;
 
+  /** Idempotent per (digest, pipeline): recording the same build again keeps the first record. */
   recordBuild(record: BuildRecord): Promise<void>;
+  /** The earliest build recorded for the digest. */
   findBuild(digest: string): Promise<BuildRecord | undefined>;
 
+  /** Idempotent: starting a run whose id exists changes nothing (a retried call after a lost answer). */
   startRun(run: ScanRun): Promise<void>;
   /** The newest unfinished run for a target, to resume. */
   unfinishedRun(target: string): Promise<ScanRun | undefined>;
   finishRun(runId: string, finishedAt: string): Promise<void>;
+  /** Newest first (by `startedAt`), finished or not; `limit` defaults to DEFAULT_HISTORY_LIMIT. */
+  recentRuns(limit?: number): Promise<ScanRun[]>;
+  /**
+   * Upserts by (runId, repository, tag). Putting an item again (a resumed run relisting tags) keeps `done`
+   * when the digest is unchanged and resets it when the tag now points elsewhere.
+   */
   putRunItems(items: RunItem[]): Promise<void>;
   markRunDigestDone(runId: string, digest: string): Promise<void>;
+  /** Ordered by repository then tag. */
   runItems(runId: string): Promise<RunItem[]>;
 
+  /**
+   * Replaces the whole set of running workloads atomically; every stored record gets `seenAt` (the time of
+   * the pass that saw the set), whatever its own field said.
+   */
   putWorkloads(workloads: WorkloadRecord[], seenAt: string): Promise<void>;
+  /** Ordered by namespace, kind, name. */
   workloads(): Promise<WorkloadRecord[]>;
+  /** Keeps `findings` of the newest snapshot only; older snapshots keep their counts with `findings: []`. */
   putPostureSnapshot(snapshot: PostureSnapshot): Promise<void>;
+  /** Newest first; `limit` defaults to DEFAULT_HISTORY_LIMIT. */
   postureHistory(limit?: number): Promise<PostureSnapshot[]>;
   putAlerts(alerts: StoredAlert[]): Promise<void>;
+  /** Newest first (by `time`); `limit` defaults to DEFAULT_HISTORY_LIMIT. */
   alerts(limit?: number): Promise<StoredAlert[]>;
 
+  /** Ends the connection (SQLite file or PostgreSQL pool); further calls fail. */
   close(): Promise<void>;
 }
