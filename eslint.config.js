@@ -24,6 +24,8 @@ const all = [
   'cli',
   'server',
   'store',
+  'scorecard',
+  'dashboard',
 ];
 const except = (...keep) => all.filter((f) => !keep.includes(f));
 
@@ -65,6 +67,16 @@ export default tseslint.config(
             ),
             zone('vulndb', except('core', 'vulndb'), 'vulndb/ may import core/ only'),
             zone('store', except('core', 'store'), 'store/ may import core/ only'),
+            zone(
+              'scorecard',
+              except('core', 'report', 'store', 'scorecard'),
+              'scorecard/ may import core/, report/ and store/ only',
+            ),
+            zone(
+              'dashboard',
+              except('core', 'report', 'store', 'scorecard', 'scan', 'dashboard'),
+              'dashboard/ may import core/, report/, store/, scorecard/ and scan/ only',
+            ),
             zone(
               'admission',
               except('core', 'k8s', 'checks', 'signing', 'policy', 'admission'),

@@ -9,6 +9,7 @@ import { webhookBench } from './webhook.js';
 import { signingBench } from './signing.js';
 import { runtimeBench } from './runtime.js';
 import { secretsScanBench } from './secrets-scan.js';
+import { registryScanBench } from './registry-scan.js';
 
 const imageSbomBench: Bench = {
   id: 'image-sbom',
@@ -27,6 +28,7 @@ const BENCHES: readonly Bench[] = [
   rbacBench,
   secretsScanBench,
   runtimeBench,
+  registryScanBench,
 ];
 
 function formatResult(r: BenchResult): string {

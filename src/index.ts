@@ -74,6 +74,16 @@ export {
   VerificationError,
   PolicyError,
 } from './signing/index.js';
+export { revocationChecker, loadCrlFiles } from './signing/revocation/index.js';
+export type { RevocationChecker, RevocationOptions, RevocationOutcome } from './signing/revocation/index.js';
+export { requestTimestamp, verifyTimestampToken } from './signing/timestamp/index.js';
+export { timestampSignature } from './signing/notation/index.js';
+
+// Provenance: build ledger and image origin
+export { originOf } from './scan/provenance.js';
+export type { OriginOptions, OriginResult } from './scan/provenance.js';
+export { fileLedger, storeLedger, readLedgerFile, pipelineIdentity } from './scan/build-ledger.js';
+export type { BuildLedger } from './scan/build-ledger.js';
 
 // Cluster state, RBAC, network
 export { loadClusterState } from './k8s/cluster-state.js';
@@ -86,3 +96,30 @@ export { scanSecrets } from './scan/secrets-scan.js';
 // Admission and runtime
 export { createAdmissionEngine, parseAdmissionReview, toReviewResponse } from './admission/index.js';
 export { loadRuntimeRules, createDetector } from './checks/runtime/index.js';
+
+// Scorecard and dashboard
+export {
+  buildScorecard,
+  readInputFile,
+  readStore,
+  renderScorecardHtml,
+  renderScorecardJson,
+} from './scorecard/index.js';
+export type { Scorecard, AreaScore, ScoredFinding } from './scorecard/index.js';
+export { createDashboard, buildPatchPlan } from './dashboard/index.js';
+export type { Dashboard, DashboardOptions } from './dashboard/index.js';
+
+// Registry scan and drift
+export {
+  scanRegistry,
+  buildDriftReport,
+  formatDriftReport,
+  gateRegistryScan,
+  DRIFT_FORMATTERS,
+} from './scan/registry-scan/index.js';
+export type {
+  DriftReport,
+  ImageDrift,
+  RegistryScanOptions,
+  RegistryScanResult,
+} from './scan/registry-scan/index.js';

@@ -40,6 +40,8 @@ export interface RegistryOptions {
   /** Replaced in tests so retries do not really wait. */
   sleep?: (ms: number) => Promise<void>;
   userAgent?: string;
+  /** Awaited before every request (retries and redirects included): a client-side rate limit. */
+  throttle?: () => Promise<void>;
 }
 
 export interface FetchedManifest {
@@ -150,6 +152,17 @@ export class RegistryClient {
     return verifier;
   }
 
+  /**
+   * GET an API path of this registry (`/v2/_catalog?n=100`), at most `maxBytes`, with the `Link` header that
+   * paginated lists carry.
+   */
+  async fetchApi(path: string, what: string, maxBytes: number): Promise<{ body: Buffer; link?: string }> {
+    const res = await this.send(path, 'application/json', what);
+    const link = header(res, 'link');
+    const body = await readLimited(res, maxBytes, what);
+    return link ? { body, link } : { body };
+  }
+
   async close(): Promise<void> {
     await this.dispatcher.close();
   }
@@ -160,7 +173,7 @@ export class RegistryClient {
     for (let attempt = 0; ; attempt++) {
       let res: Response;
       try {
-        res = await this.follow(new URL(path, this.baseUrl), accept);
+        res = await this.follow(new URL(path, this.baseUrl), accept, what);
       } catch (error) {
         if (error instanceof RemoteError) throw error;
         if (isRetryableNetworkError(error) && attempt + 1 < this.retry.attempts) {
@@ -195,7 +208,7 @@ export class RegistryClient {
     }
   }
 
-  private async follow(url: URL, accept: string): Promise<Response> {
+  private async follow(url: URL, accept: string, what: string): Promise<Response> {
     let current = url;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       const sameOrigin = current.origin === new URL(this.baseUrl).origin;
@@ -205,19 +218,20 @@ export class RegistryClient {
       };
       // Blob redirects go to storage (S3, CDN) with signed URLs: never hand them our registry token.
       if (this.authorization && sameOrigin) headers['authorization'] = this.authorization;
+      if (this.options.throttle) await this.options.throttle();
       const res = await request(current, { method: 'GET', headers, dispatcher: this.dispatcher });
       const location = header(res, 'location');
       if (res.statusCode >= 300 && res.statusCode < 400 && location) {
         await res.body.dump();
         current = new URL(location, current);
         if (current.protocol !== 'https:' && current.protocol !== 'http:') {
-          throw new RemoteError(`redirect to unsupported URL scheme ${current.protocol}`);
+          throw new RemoteError(`${what}: redirect to unsupported URL scheme ${current.protocol}`);
         }
         continue;
       }
       return res;
     }
-    throw new RemoteError(`${this.repository}: more than ${MAX_REDIRECTS} redirects`);
+    throw new RemoteError(`${what}: more than ${MAX_REDIRECTS} redirects`);
   }
 
   private async authenticate(headerValue: string | undefined, what: string): Promise<void> {

@@ -6,6 +6,7 @@ import { sbomFromImage, sbomFormatters } from '../../inventory/index.js';
 import { TOOL_VERSION } from '../../scan/version.js';
 import type { CliContext } from '../context.js';
 import { registerImageScan } from './vuln.js';
+import { registerImageOrigin } from './image-origin.js';
 import { writeOutput } from '../output.js';
 
 interface ImageSbomFlags {
@@ -27,6 +28,7 @@ export function register(program: Command, ctx: CliContext): void {
     .command('image')
     .description('container images: inventory and SBOM, vulnerabilities, the grace-period gate');
   registerImageScan(image, ctx);
+  registerImageOrigin(image, ctx);
   image
     .command('sbom')
     .description(

@@ -4,6 +4,7 @@ import { register as scan } from './scan.js';
 import { register as image } from './image.js';
 import { register as fs } from './fs.js';
 import { register as db } from './db.js';
+import { register as registry } from './registry.js';
 import { register as sign } from './sign.js';
 import { register as verify } from './verify.js';
 import { register as rbac } from './rbac.js';
@@ -16,6 +17,8 @@ import { register as tenancy } from './tenancy.js';
 import { register as webhook } from './webhook.js';
 import { register as install } from './install.js';
 import { register as runtime } from './runtime.js';
+import { register as report } from './report.js';
+import { register as dashboard } from './dashboard.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
@@ -25,6 +28,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   image,
   fs,
   db,
+  registry,
   sign,
   verify,
   rbac,
@@ -37,4 +41,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   webhook,
   install,
   runtime,
+  report,
+  dashboard,
 ];

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { ConfigError, errorMessage } from '../../core/errors.js';
+import { ConfigError, UsageError, errorMessage } from '../../core/errors.js';
 import { parseReference } from '../../image/index.js';
 import { parseCertificates } from '../../signing/certs.js';
 import {
@@ -20,6 +20,8 @@ interface SignFlags {
   expiry?: string;
   insecure?: boolean;
   caFile?: string;
+  timestampUrl?: string;
+  timestampRootCert?: string;
   format: 'text' | 'json';
 }
 
@@ -43,6 +45,8 @@ export function register(program: Command, ctx: CliContext): void {
       new Option('--signature-format <format>', 'envelope format').choices(['jws', 'cose']).default('jws'),
     )
     .option('--expiry <duration>', 'signature lifetime, e.g. 24h, 30d')
+    .option('--timestamp-url <url>', 'RFC 3161 timestamp authority (http) to countersign the signature')
+    .option('--timestamp-root-cert <file>', 'root certificate (PEM) the TSA token must chain to')
     .option('--insecure', 'talk plain HTTP to the registry')
     .option('--ca-file <file>', 'extra CA certificates (PEM) for the registry')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
@@ -51,12 +55,25 @@ export function register(program: Command, ctx: CliContext): void {
       const key = loadPrivateKey(await readInput(flags.key, ctx), flags.key);
       const chain = parseCertificates(await readInput(flags.cert, ctx), flags.cert);
       const expiresInMs = flags.expiry ? parseDuration(flags.expiry) : undefined;
+      if ((flags.timestampUrl === undefined) !== (flags.timestampRootCert === undefined))
+        throw new UsageError('--timestamp-url and --timestamp-root-cert go together');
+      const timestamp =
+        flags.timestampUrl && flags.timestampRootCert
+          ? {
+              url: flags.timestampUrl,
+              roots: parseCertificates(
+                await readInput(flags.timestampRootCert, ctx),
+                flags.timestampRootCert,
+              ),
+            }
+          : undefined;
       const result = await signImage(ref, {
         key,
         chain,
         format: flags.signatureFormat,
         clock: ctx.clock,
         ...(expiresInMs !== undefined ? { expiresInMs } : {}),
+        ...(timestamp ? { timestamp } : {}),
         access: {
           ...(flags.insecure ? { insecure: true } : {}),
           ...(flags.caFile ? { caFile: flags.caFile } : {}),

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { ConfigError, UsageError, errorMessage } from '../../core/errors.js';
+import { ConfigError, InputError, UsageError, errorMessage } from '../../core/errors.js';
 import { parseReference } from '../../image/index.js';
 import {
   type IdentityRule,
@@ -13,9 +13,11 @@ import {
   type NotationOutcome,
   loadTrustPolicy,
   openTrustStore,
+  parseDuration,
   verifyImage,
   verifyNotation,
 } from '../../signing/notation/index.js';
+import { type RevocationChecker, loadCrlFiles, revocationChecker } from '../../signing/revocation/index.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { writeOutput } from '../output.js';
@@ -32,6 +34,10 @@ interface VerifyFlags {
   signedIdentity?: string;
   insecure?: boolean;
   caFile?: string;
+  crl?: string[];
+  crlCache?: string;
+  offline?: boolean;
+  revocationTimeout?: string;
   format: 'text' | 'json';
 }
 
@@ -51,8 +57,29 @@ function outcomeText(o: NotationOutcome): string[] {
     lines.push(`  signer: ${o.signer.subject} (${o.signer.algorithm}, signed ${o.signer.signingTime})`);
   for (const r of o.results)
     lines.push(`  ${r.check.padEnd(18)} ${r.status.padEnd(11)} [${r.action}] ${r.detail}`);
+  for (const c of o.revocation?.certificates ?? [])
+    if (c.status !== 'notRevocable' || o.revocation?.result !== 'ok')
+      lines.push(`    ${c.status.padEnd(12)} ${c.subject}: ${c.detail}`);
   if (!o.accepted && o.reason) lines.push(`  reason: ${o.reason}`);
   return lines;
+}
+
+/** The revocation settings the flags ask for; bad CRL files are input errors naming the file. */
+async function revocationFrom(flags: VerifyFlags, ctx: CliContext): Promise<RevocationChecker> {
+  const budgetMs = flags.revocationTimeout ? parseDuration(flags.revocationTimeout) : undefined;
+  let crls;
+  try {
+    crls = await loadCrlFiles((flags.crl ?? []).map((f) => resolve(ctx.cwd, f)));
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`cannot read CRL: ${errorMessage(error)}`, { cause: error });
+  }
+  return revocationChecker({
+    online: !flags.offline,
+    crls,
+    ...(flags.crlCache ? { cacheDir: resolve(ctx.cwd, flags.crlCache) } : {}),
+    ...(budgetMs !== undefined ? { budgetMs } : {}),
+  });
 }
 
 /** `kubeward verify`: Notation signatures (registry or envelope on disk), cosign keys, GPG simple signing. */
@@ -77,6 +104,19 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .option('--insecure', 'talk plain HTTP to the registry')
     .option('--ca-file <file>', 'extra CA certificates (PEM) for the registry')
+    .option(
+      '--crl <file...>',
+      'Notation revocation: CRLs to use (DER or PEM), e.g. for air-gapped verification',
+    )
+    .option(
+      '--crl-cache <dir>',
+      'Notation revocation: directory of CRLs, also where downloaded CRLs are kept',
+    )
+    .option('--offline', 'Notation revocation: never contact OCSP responders or CRL distribution points')
+    .option(
+      '--revocation-timeout <duration>',
+      'Notation revocation: total time budget for OCSP and CRL requests (default 10s)',
+    )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (refText: string | undefined, flags: VerifyFlags) => {
       const access = {
@@ -136,6 +176,7 @@ export function register(program: Command, ctx: CliContext): void {
           throw new UsageError('--trust-policy and --trust-store are required');
         const policy = await loadTrustPolicy(resolve(ctx.cwd, flags.trustPolicy));
         const trustStore = openTrustStore(resolve(ctx.cwd, flags.trustStore));
+        const revocation = await revocationFrom(flags, ctx);
         if (flags.envelope) {
           if (!flags.mediaType || !flags.artifact)
             throw new UsageError('--envelope needs --media-type and --artifact REF@sha256:HEX');
@@ -149,6 +190,7 @@ export function register(program: Command, ctx: CliContext): void {
             policy,
             trustStore,
             clock: ctx.clock,
+            revocation,
           });
           accepted = outcome.accepted;
           json = { kind: 'notation', ...outcome };
@@ -160,6 +202,7 @@ export function register(program: Command, ctx: CliContext): void {
             trustStore,
             clock: ctx.clock,
             access,
+            revocation,
           });
           accepted = result.accepted;
           json = { kind: 'notation', ...result };

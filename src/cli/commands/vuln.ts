@@ -28,6 +28,8 @@ import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { splitList, writeOutput } from '../output.js';
 import { vulndbSettingsOf } from './db.js';
+import { openLedgers } from './image-origin.js';
+import { pipelineIdentity } from '../../scan/build-ledger.js';
 
 interface ScanFlags {
   format: string;
@@ -46,6 +48,13 @@ interface GateFlags {
   policy?: string;
   state?: string;
   record: boolean;
+}
+
+interface RecordFlags {
+  recordBuild?: boolean;
+  pipeline?: string;
+  ledger?: string;
+  store?: string;
 }
 
 interface ImageFlags {
@@ -119,13 +128,26 @@ export function registerImageScan(image: Command, ctx: CliContext): void {
             'find vulnerabilities in an image (registry ref, oci:DIR[:tag], oci-archive:FILE, docker-archive:FILE)',
           )
           .argument('<ref>', 'image reference or source'),
-      ).option(
-        '--gate <policy>',
-        'also evaluate this gate policy (gate.yaml); exit 1 when a vulnerability is overdue',
-      ),
+      )
+        .option(
+          '--gate <policy>',
+          'also evaluate this gate policy (gate.yaml); exit 1 when a vulnerability is overdue',
+        )
+        .option(
+          '--record-build',
+          'in CI: record the image digest, the pipeline and the time in the build ledger (provenance)',
+        )
+        .option('--pipeline <id>', 'pipeline identity to record (default: from the CI environment)')
+        .option('--ledger <file>', 'record into this JSON-lines ledger file instead of the store')
+        .option('--store <location>', 'store to record into (SQLite file or postgres:// URL)'),
     ),
-  ).action(async (ref: string, flags: ScanFlags & GateFlags & ImageFlags) => {
-    await runImage(ref, flags, flags.gate, ctx, false);
+  ).action(async (ref: string, flags: ScanFlags & GateFlags & ImageFlags & RecordFlags) => {
+    // Fail on a missing pipeline identity before the scan, not after minutes of work.
+    const pipeline = flags.recordBuild ? pipelineIdentity(ctx.env, flags.pipeline) : undefined;
+    if (!flags.recordBuild && (flags.pipeline || flags.ledger || flags.store))
+      throw new UsageError('--pipeline, --ledger and --store go with --record-build');
+    const report = await runImage(ref, flags, flags.gate, ctx, false);
+    if (pipeline) await recordBuild(report, pipeline, flags, ctx);
   });
   addImageOptions(
     addGateOptions(
@@ -165,13 +187,42 @@ async function runImage(
   policyPath: string | undefined,
   ctx: CliContext,
   gateOnly: boolean,
-): Promise<void> {
+): Promise<VulnReport> {
   const policy = policyPath ? await loadGatePolicy(resolve(ctx.cwd, policyPath)) : undefined;
   const common = await commonOptions(flags, ctx);
   const report = await scanImageVulnerabilities(ref, { ...common, image: await imageOptions(flags, ctx) });
   const decision = gateAndRecord(report, ref, policy, flags, common.clock, flags.now !== undefined, ctx);
   await emit(report, flags, decision, ctx, gateOnly);
   if (decision?.outcome === 'fail') ctx.setExitCode(EXIT.FAILED);
+  return report;
+}
+
+/** The build ledger entry: this digest came out of this pipeline. Recorded whatever the gate said. */
+async function recordBuild(
+  report: VulnReport,
+  pipeline: string,
+  flags: RecordFlags,
+  ctx: CliContext,
+): Promise<void> {
+  const subject = report.subject;
+  if (subject.kind !== 'image' || !subject.repository)
+    throw new UsageError('--record-build needs an image in a registry (REGISTRY/REPOSITORY[:TAG|@DIGEST])');
+  const ledgers = await openLedgers({ ledger: flags.ledger ? [flags.ledger] : [], store: flags.store }, ctx);
+  try {
+    const ledger = ledgers.list[0];
+    if (!ledger) throw new UsageError('no build ledger to record into');
+    await ledger.record({
+      digest: subject.manifestDigest,
+      repository: subject.repository,
+      pipeline,
+      recordedAt: ctx.clock.now().toISOString(),
+    });
+    ctx.stderr(
+      `kubeward: recorded build ${subject.repository}@${subject.manifestDigest} by ${pipeline} in ${ledger.where}\n`,
+    );
+  } finally {
+    await ledgers.close();
+  }
 }
 
 async function commonOptions(flags: ScanFlags, ctx: CliContext) {

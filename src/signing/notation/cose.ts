@@ -89,6 +89,8 @@ export function parseCose(data: Buffer): ParsedEnvelope {
     }
   });
   const agent = (unprotected as CborMap).get(HEADER.signingAgent);
+  const tsValue = (unprotected as CborMap).get(HEADER.timestampSignature);
+  const timestampSignature = tsValue === undefined ? undefined : bytes(tsValue, HEADER.timestampSignature);
   return {
     mediaType: MEDIA_TYPE_COSE,
     payload,
@@ -103,7 +105,8 @@ export function parseCose(data: Buffer): ParsedEnvelope {
       critical: crit,
       certificateChain,
       ...(typeof agent === 'string' ? { signingAgent: agent } : {}),
-      hasTimestampSignature: (unprotected as CborMap).has(HEADER.timestampSignature),
+      hasTimestampSignature: timestampSignature !== undefined,
+      ...(timestampSignature ? { timestampSignature } : {}),
     },
   };
 }

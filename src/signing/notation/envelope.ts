@@ -34,6 +34,8 @@ export interface SignerInfo {
   certificateChain: X509Certificate[];
   signingAgent?: string;
   hasTimestampSignature: boolean;
+  /** The RFC 3161 time-stamp token (DER) countersigning the signature value, when present. */
+  timestampSignature?: Buffer;
 }
 
 export interface ParsedEnvelope {

@@ -9,6 +9,9 @@ import { discoverNotationSignatures, pushNotationSignature, type PushedSignature
 import { type SignatureFormat, createNotationSignature } from './sign.js';
 import type { TrustPolicyDocument } from './trust-policy.js';
 import type { TrustStore } from './trust-store.js';
+import type { RevocationChecker } from '../revocation/check.js';
+import type { TimestampClientOptions } from '../timestamp/client.js';
+import { timestampSignature } from './timestamp.js';
 import { type NotationOutcome, verifyNotation } from './verify.js';
 
 export async function resolveDescriptor(
@@ -28,6 +31,8 @@ export interface SignImageOptions {
   clock: Clock;
   expiresInMs?: number;
   access?: RegistryAccess;
+  /** Countersign with an RFC 3161 timestamp from this TSA. */
+  timestamp?: TimestampClientOptions;
 }
 
 export async function signImage(
@@ -37,7 +42,7 @@ export async function signImage(
   const writer = await RegistryWriter.create(ref, options.access);
   try {
     const target = await resolveDescriptor(writer, ref);
-    const { envelope, mediaType } = createNotationSignature({
+    const signed = createNotationSignature({
       target,
       key: options.key,
       chain: options.chain,
@@ -45,6 +50,9 @@ export async function signImage(
       clock: options.clock,
       ...(options.expiresInMs !== undefined ? { expiresInMs: options.expiresInMs } : {}),
     });
+    const { envelope, mediaType } = options.timestamp
+      ? await timestampSignature(signed, options.timestamp)
+      : signed;
     const pushed = await pushNotationSignature(
       writer,
       target,
@@ -73,6 +81,7 @@ export interface VerifyImageOptions {
   trustStore: TrustStore;
   clock: Clock;
   access?: RegistryAccess;
+  revocation?: RevocationChecker;
 }
 
 /** Accepted when any signature is accepted, as notation does; the digest is the one the registry serves now. */
@@ -95,6 +104,7 @@ export async function verifyImage(
         policy: options.policy,
         trustStore: options.trustStore,
         clock: options.clock,
+        ...(options.revocation ? { revocation: options.revocation } : {}),
       });
       signatures.push({ ...outcome, manifestDigest: sig.manifestDigest, via: sig.via });
       if (outcome.accepted) break;

@@ -18,6 +18,7 @@ export {
   parseDuration,
   payloadFor,
   type NotationSignOptions,
+  type NotationSignature,
   type SignatureFormat,
 } from './sign.js';
 export {
@@ -44,3 +45,4 @@ export {
 } from './verify.js';
 export { pushNotationSignature, discoverNotationSignatures, referrersTag } from './oci.js';
 export { signImage, verifyImage, resolveDescriptor, type ImageVerification } from './image.js';
+export { embedTimestamp, timestampSignature } from './timestamp.js';

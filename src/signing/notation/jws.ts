@@ -99,6 +99,9 @@ export function parseJws(data: Buffer): ParsedEnvelope {
     }
   });
   const agent = unprotected[HEADER.signingAgent];
+  const tsText = unprotected[HEADER.timestampSignature];
+  if (tsText !== undefined && (typeof tsText !== 'string' || !/^[A-Za-z0-9+/]+=*$/.test(tsText)))
+    throw new VerificationError(`"${HEADER.timestampSignature}" is not base64`);
   return {
     mediaType: MEDIA_TYPE_JWS,
     payload,
@@ -113,7 +116,8 @@ export function parseJws(data: Buffer): ParsedEnvelope {
       critical: crit as string[],
       certificateChain,
       ...(typeof agent === 'string' ? { signingAgent: agent } : {}),
-      hasTimestampSignature: unprotected[HEADER.timestampSignature] !== undefined,
+      hasTimestampSignature: tsText !== undefined,
+      ...(typeof tsText === 'string' ? { timestampSignature: Buffer.from(tsText, 'base64') } : {}),
     },
   };
 }

@@ -88,6 +88,8 @@ export interface TrustPolicy {
   trustStores: { type: TrustStoreType; name: string }[];
   /** `'*'` or parsed subject DNs (attribute -> value). */
   trustedIdentities: '*' | Map<string, string>[];
+  /** When a timestamp countersignature is verified: always, or only once the signing chain has expired. */
+  verifyTimestamp: 'always' | 'afterCertExpiry';
 }
 
 export interface TrustPolicyDocument {
@@ -222,6 +224,7 @@ export function parseTrustPolicy(json: unknown, source = 'trust policy'): TrustP
       actions,
       trustStores,
       trustedIdentities,
+      verifyTimestamp: sv.verifyTimestamp ?? 'always',
     });
   }
   return { policies };
