@@ -88,6 +88,7 @@ export default tseslint.config(
               'runtime/ may import core/ and checks/ only',
             ),
             zone('scan', ['cli', 'server'], 'scan/ must not import cli/ or server/'),
+            zone('serve', ['cli'], 'serve/ must not import cli/'),
           ],
         },
       ],

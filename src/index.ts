@@ -123,3 +123,16 @@ export type {
   RegistryScanOptions,
   RegistryScanResult,
 } from './scan/registry-scan/index.js';
+
+// Continuous scanning: watch, leader election, the serve loop and its install renderers
+export { watchResource } from './k8s/live/watch.js';
+export type { ResourceWatch, WatchUpdate, WatchedResource, WatchStats } from './k8s/live/watch.js';
+export { connectKubeClient } from './k8s/live/watch-transport.js';
+export type { KubeClient } from './k8s/live/watch-transport.js';
+export { createLeaderElector } from './k8s/live/lease.js';
+export type { LeaderElector, LeaderElectionOptions } from './k8s/live/lease.js';
+export { startServe } from './serve/serve.js';
+export type { ServeController, ServeOptions, ServeStatus } from './serve/serve.js';
+export { startServeHttp } from './serve/http.js';
+export { renderServeInstall } from './install/serve.js';
+export { renderRegistryScanInstall } from './install/registry-scan-job.js';

@@ -17,6 +17,7 @@ import { register as tenancy } from './tenancy.js';
 import { register as webhook } from './webhook.js';
 import { register as install } from './install.js';
 import { register as runtime } from './runtime.js';
+import { register as serve } from './serve.js';
 import { register as report } from './report.js';
 import { register as dashboard } from './dashboard.js';
 
@@ -41,6 +42,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   webhook,
   install,
   runtime,
+  serve,
   report,
   dashboard,
 ];
