@@ -5,8 +5,11 @@ import { COMMANDS } from './commands/index.js';
 import { TOOL_VERSION } from '../scan/version.js';
 import { errorMessage } from '../core/errors.js';
 
-/** Build the program: every command comes from the one list in commands/index.ts. */
-export function buildProgram(ctx: CliContext): Command {
+/**
+ * Build the program from the one list in commands/index.ts. Only the command being run is imported; the
+ * others appear by name and summary, which is all `kubeward --help` and "did you mean" need.
+ */
+export async function buildProgram(ctx: CliContext, argv: readonly string[] = []): Promise<Command> {
   const program = new Command('kubeward')
     .description('Secure Kubernetes from build to workload.')
     .version(TOOL_VERSION)
@@ -14,9 +17,20 @@ export function buildProgram(ctx: CliContext): Command {
     .showSuggestionAfterError()
     .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr })
     .exitOverride();
-  for (const register of COMMANDS) register(program, ctx);
+  const wanted = commandWord(argv);
+  // `kubeward help CMD` prints the full command's help, so it needs every command loaded.
+  const everything = wanted === 'help';
+  for (const entry of COMMANDS) {
+    if (everything || entry.name === wanted) (await entry.load()).register(program, ctx);
+    else program.command(entry.name).description(entry.summary);
+  }
   for (const sub of program.commands) applyOverrides(sub, ctx);
   return program;
+}
+
+/** The first word that is not an option: global options (`--debug`, `--help`, `--version`) take no value. */
+function commandWord(argv: readonly string[]): string | undefined {
+  return argv.find((arg) => !arg.startsWith('-'));
 }
 
 function applyOverrides(command: Command, ctx: CliContext): void {
@@ -28,7 +42,7 @@ function applyOverrides(command: Command, ctx: CliContext): void {
 export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
   let exitCode: number = EXIT.OK;
   const inner: CliContext = { ...ctx, setExitCode: (code) => (exitCode = Math.max(exitCode, code)) };
-  const program = buildProgram(inner);
+  const program = await buildProgram(inner, argv);
   const debug = argv.includes('--debug');
   try {
     await program.parseAsync([...argv], { from: 'user' });

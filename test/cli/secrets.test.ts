@@ -1,37 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { cli } from './run-cli.js';
 import type { CliRun } from './run-cli.js';
-import { COMMANDS } from '../../src/cli/commands/index.js';
-import { register } from '../../src/cli/commands/secrets.js';
-import { fixedClock } from '../../src/core/clock.js';
-import { exitCodeFor } from '../../src/cli/exit-codes.js';
 
-/** The real CLI once the command is wired in commands/index.ts; until then the command alone, in-process. */
-async function run(args: string[]): Promise<CliRun> {
-  if (COMMANDS.includes(register)) return cli(args);
-  let stdout = '';
-  let stderr = '';
-  let code = 0;
-  const program = new Command('kubeward').exitOverride();
-  register(program, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    readStdin: async () => '',
-    isTTY: false,
-    cwd: process.cwd(),
-    env: {},
-    clock: fixedClock('2026-11-28T12:00:00Z'),
-    setExitCode: (c) => (code = Math.max(code, c)),
-  });
-  try {
-    await program.parseAsync(args, { from: 'user' });
-  } catch (error) {
-    code = exitCodeFor(error);
-  }
-  return { code, stdout, stderr };
+function run(args: string[]): Promise<CliRun> {
+  return cli(args);
 }
 
 const DIR = join(import.meta.dirname, '..', 'fixtures', 'secrets-scan');
