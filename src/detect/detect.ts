@@ -94,7 +94,7 @@ function recordsOf(
 
 /** Evaluates every affected entry of `record` for this package (GHSA lists one entry per release branch). */
 function hitOf(
-  record: NonNullable<ReturnType<VulnSource['record']>>,
+  record: OsvRecord,
   applies: (a: OsvAffected) => boolean,
   version: string,
   name: string,

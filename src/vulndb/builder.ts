@@ -20,8 +20,10 @@ import Database from 'better-sqlite3';
 import type { Clock } from '../core/clock.js';
 import { InputError, errorMessage } from '../core/errors.js';
 import type { OsvRecord } from './osv.js';
-import { ecosystemBase, normalizePackageName, parseOsvRecord } from './osv.js';
-import { DB_FORMAT, checkFormat, createIndexes, createSchema, dropIndexes } from './schema.js';
+import { parseOsvRecord } from './osv.js';
+import { matchRowsOf } from './match-record.js';
+import { DB_FORMAT, PAGE_SIZE, checkFormat, createIndexes, createSchema, dropIndexes } from './schema.js';
+import { CODEC_DEFLATE_RAW, CODEC_TEXT, decodeStoredRecord } from './stored-record.js';
 import { acquireLock, type Lock } from './lock.js';
 
 export type SourceKind = 'url' | 'zip' | 'dir' | 'json';
@@ -53,10 +55,20 @@ export interface HttpValidators {
 
 const MAX_PROBLEMS = 20;
 
+/** One record to import: its JSON text, where it came from, and the raw DEFLATE bytes a zip held it as. */
+export interface RecordEntry {
+  text: string;
+  where: string;
+  /** When given, stored instead of the text (the caller checked that it inflates to `text`). */
+  deflated?: Uint8Array;
+}
+
 /** What the database holds for one id. */
 interface Held {
   rowid: number;
   modified: string;
+  /** During a fresh load: the source that wrote it, for the per-source counts. */
+  source?: string;
 }
 
 export class DbBuilder {
@@ -114,18 +126,22 @@ export class DbBuilder {
   private prepare() {
     const db = this.db;
     return {
-      insert: db.prepare('INSERT INTO vulns (id, source, modified, published, data) VALUES (?, ?, ?, ?, ?)'),
+      insert: db.prepare(
+        'INSERT INTO vulns (id, source, modified, published, codec, data) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
       update: db.prepare(
-        'UPDATE vulns SET source = ?, modified = ?, published = ?, data = ? WHERE rowid = ?',
+        'UPDATE vulns SET source = ?, modified = ?, published = ?, codec = ?, data = ? WHERE rowid = ?',
       ),
       held: db.prepare('SELECT rowid, modified FROM vulns WHERE id = ?'),
       deleteVuln: db.prepare('DELETE FROM vulns WHERE rowid = ?'),
-      insertAffected: db.prepare('INSERT INTO affected (base, name, ecosystem, vuln) VALUES (?, ?, ?, ?)'),
+      insertAffected: db.prepare(
+        'INSERT INTO affected (base, name, vuln, ecosystems, match) VALUES (?, ?, ?, ?, ?)',
+      ),
       insertAlias: db.prepare('INSERT INTO aliases (alias, vuln) VALUES (?, ?)'),
       deleteAffected: db.prepare('DELETE FROM affected WHERE vuln = ?'),
       deleteAliases: db.prepare('DELETE FROM aliases WHERE vuln = ?'),
       sourceRows: db.prepare('SELECT rowid, id FROM vulns WHERE source = ?'),
-      dataOf: db.prepare('SELECT data FROM vulns WHERE rowid = ?').pluck(),
+      dataOf: db.prepare('SELECT codec, data FROM vulns WHERE rowid = ?').raw(),
       validators: db.prepare('SELECT etag, last_modified AS lastModified FROM sources WHERE name = ?'),
       upsertSource: db.prepare(
         `INSERT INTO sources (name, location, kind, records, withdrawn, updated_at, checked_at, etag, last_modified)
@@ -155,7 +171,7 @@ export class DbBuilder {
    */
   importSource(
     source: SourceInfo,
-    entries: Iterable<{ text: string; where: string }>,
+    entries: Iterable<RecordEntry>,
     options: { full: boolean; validators?: HttpValidators },
   ): ImportCounts {
     const counts: ImportCounts = {
@@ -181,7 +197,7 @@ export class DbBuilder {
           continue;
         }
         seen.add(record.id);
-        this.importRecord(source.name, record, entry.text, counts);
+        this.importRecord(source.name, record, entry, counts);
       }
       if (options.full && !this.fresh) counts.removed = this.removeUnlisted(source.name, seen);
       const now = this.clock.now().toISOString();
@@ -189,7 +205,7 @@ export class DbBuilder {
         name: source.name,
         location: source.location,
         kind: source.kind,
-        records: this.stmt.countSource.get(source.name) as number,
+        records: this.recordsOf(source.name),
         withdrawn: counts.withdrawn,
         updatedAt: now,
         checkedAt: now,
@@ -206,12 +222,20 @@ export class DbBuilder {
     this.stmt.touchSource.run(this.clock.now().toISOString(), sourceName);
   }
 
+  /** Records held for a source; during a fresh load from memory (there is no source index yet). */
+  private recordsOf(sourceName: string): number {
+    if (!this.fresh) return this.stmt.countSource.get(sourceName) as number;
+    let count = 0;
+    for (const held of this.written.values()) if (held.source === sourceName) count++;
+    return count;
+  }
+
   private heldOf(id: string): Held | undefined {
     if (this.fresh) return this.written.get(id);
     return this.stmt.held.get(id) as Held | undefined;
   }
 
-  private importRecord(source: string, record: OsvRecord, text: string, counts: ImportCounts): void {
+  private importRecord(source: string, record: OsvRecord, entry: RecordEntry, counts: ImportCounts): void {
     const modified = normalizeTime(record.modified);
     const held = this.heldOf(record.id);
     if (record.withdrawn !== undefined) {
@@ -225,19 +249,22 @@ export class DbBuilder {
       return;
     }
     const published = record.published === undefined ? null : normalizeTime(record.published);
+    const codec = entry.deflated ? CODEC_DEFLATE_RAW : CODEC_TEXT;
+    const data = entry.deflated ?? entry.text;
     if (held === undefined) {
       counts.added++;
       const rowid = Number(
-        this.stmt.insert.run(record.id, source, modified, published, text).lastInsertRowid,
+        this.stmt.insert.run(record.id, source, modified, published, codec, data).lastInsertRowid,
       );
-      if (this.fresh) this.written.set(record.id, { rowid, modified });
+      if (this.fresh) this.written.set(record.id, { rowid, modified, source });
       this.insertIndexRows(record, rowid);
       return;
     }
     counts.updated++;
-    this.stmt.update.run(source, modified, published, text, held.rowid);
+    this.stmt.update.run(source, modified, published, codec, data, held.rowid);
     if (this.fresh) {
       held.modified = modified;
+      held.source = source;
       this.dirty.add(held.rowid);
       return;
     }
@@ -247,18 +274,11 @@ export class DbBuilder {
   }
 
   private insertIndexRows(record: OsvRecord, rowid: number): void {
-    const done = new Set<string>();
-    for (const affected of record.affected ?? []) {
-      const pkg = affected.package;
-      if (!pkg || pkg.name === '' || pkg.ecosystem === '') continue;
-      const base = ecosystemBase(pkg.ecosystem);
-      const name = normalizePackageName(base, pkg.name);
-      const key = `${pkg.ecosystem}\u0000${name}`;
-      if (done.has(key)) continue;
-      done.add(key);
-      this.stmt.insertAffected.run(base, name, pkg.ecosystem, rowid);
-    }
-    for (const alias of new Set(record.aliases ?? [])) this.stmt.insertAlias.run(alias, rowid);
+    for (const row of matchRowsOf(record))
+      this.stmt.insertAffected.run(row.base, row.name, rowid, row.ecosystems, row.match);
+    const aliases = record.aliases ?? [];
+    if (aliases.length === 1) this.stmt.insertAlias.run(aliases[0], rowid);
+    else for (const alias of new Set(aliases)) this.stmt.insertAlias.run(alias, rowid);
   }
 
   /** Deletes a record and its index rows (during a fresh load, the index rows go at the end). */
@@ -317,8 +337,10 @@ export class DbBuilder {
       for (const rowid of this.dirty) {
         this.stmt.deleteAffected.run(rowid);
         this.stmt.deleteAliases.run(rowid);
-        const data = this.stmt.dataOf.get(rowid) as string | undefined;
-        if (data !== undefined) this.insertIndexRows(parseOsvRecord(data, `row ${rowid}`), rowid);
+        const row = this.stmt.dataOf.get(rowid) as [number, Buffer | string] | undefined;
+        if (row === undefined) continue;
+        const where = `row ${rowid}`;
+        this.insertIndexRows(parseOsvRecord(decodeStoredRecord(row[0], row[1], where), where), rowid);
       }
     })();
   }
@@ -334,6 +356,8 @@ export class DbBuilder {
 /** The copy is thrown away on failure, so it needs no journal; it is fsynced once before the rename. */
 function openBuildFile(path: string): Database.Database {
   const db = new Database(path);
+  // Takes effect only on a new, empty file; a copied database keeps its page size.
+  db.pragma(`page_size = ${PAGE_SIZE}`);
   db.pragma('journal_mode = OFF');
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -262144');

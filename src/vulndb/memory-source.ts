@@ -8,7 +8,9 @@ export interface VulnSource {
   record(id: string): OsvRecord | undefined;
   /**
    * Records naming package `name` of family `base` under an ecosystem `accepts` takes, each once, in index
-   * order. Optional: matching falls back to `affectedRows` and `record`; a database answers it in one query.
+   * order. They may be trimmed to what matching and its report read (match-record.ts: this package's affected
+   * entries, no details, the first references). Optional: matching falls back to `affectedRows` and `record`;
+   * a database answers it in one query of its match table.
    */
   recordsFor?(base: string, name: string, accepts: (ecosystem: string) => boolean): OsvRecord[];
 }

@@ -1,13 +1,20 @@
 /**
- * The on-disk layout of the vulnerability database. Records are kept as the JSON text the source published
- * (so `db export` loses nothing); the `affected` table is the index matching reads: one row per (ecosystem,
- * package, record), with the package name normalised per ecosystem.
+ * The on-disk layout of the vulnerability database. Records are kept as the source published them (`data`,
+ * raw DEFLATE from a zip or UTF-8 text, see stored-record.ts), so `db export` loses nothing. The `affected`
+ * table is what matching reads: one row per (ecosystem family, package, record), with the package name
+ * normalised per ecosystem, the ecosystems (releases) it names, and the trimmed record matching needs
+ * (match-record.ts), so a scan reads no whole record. Its rows are appended in import order and found through
+ * `affected_package`: a table clustered by package (WITHOUT ROWID) reads fewer pages per package, but made the
+ * import about 15% slower.
  */
 import type Database from 'better-sqlite3';
 import { InputError } from '../core/errors.js';
 
 /** Bump when the layout changes: a database of another format is refused and must be rebuilt. */
-export const DB_FORMAT = 2;
+export const DB_FORMAT = 3;
+
+/** Pages of 16 KiB: a bulk load writes fewer, larger pages (about twice as fast as 4 KiB in a measurement). */
+export const PAGE_SIZE = 16384;
 
 export function createSchema(db: Database.Database): void {
   db.exec(`
@@ -29,9 +36,16 @@ export function createSchema(db: Database.Database): void {
       source TEXT NOT NULL,
       modified TEXT NOT NULL,
       published TEXT,
-      data TEXT NOT NULL
+      codec INTEGER NOT NULL,
+      data BLOB NOT NULL
     );
-    CREATE TABLE IF NOT EXISTS affected (base TEXT NOT NULL, name TEXT NOT NULL, ecosystem TEXT NOT NULL, vuln INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS affected (
+      base TEXT NOT NULL,
+      name TEXT NOT NULL,
+      vuln INTEGER NOT NULL,
+      ecosystems TEXT NOT NULL,
+      match TEXT NOT NULL
+    );
     CREATE TABLE IF NOT EXISTS aliases (alias TEXT NOT NULL, vuln INTEGER NOT NULL);
   `);
   db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('format', String(DB_FORMAT));
@@ -45,7 +59,7 @@ export function createIndexes(db: Database.Database): void {
   db.exec(`
     CREATE UNIQUE INDEX IF NOT EXISTS vulns_id ON vulns (id);
     CREATE INDEX IF NOT EXISTS vulns_source ON vulns (source);
-    CREATE INDEX IF NOT EXISTS affected_package ON affected (base, name, ecosystem, vuln);
+    CREATE INDEX IF NOT EXISTS affected_package ON affected (base, name, vuln);
     CREATE INDEX IF NOT EXISTS affected_vuln ON affected (vuln);
     CREATE INDEX IF NOT EXISTS aliases_alias ON aliases (alias);
     CREATE INDEX IF NOT EXISTS aliases_vuln ON aliases (vuln);

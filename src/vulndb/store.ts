@@ -6,6 +6,7 @@ import { InputError, errorMessage } from '../core/errors.js';
 import type { OsvRecord } from './osv.js';
 import { normalizePackageName, parseOsvRecord } from './osv.js';
 import { checkFormat } from './schema.js';
+import { decodeStoredRecord } from './stored-record.js';
 import { acquireLock } from './lock.js';
 
 export interface SourceStatus {
@@ -42,23 +43,24 @@ export class VulnStore {
   private readonly byPackage: Database.Statement;
   private readonly byId: Database.Statement;
   private readonly byAlias: Database.Statement;
-  private readonly byRowid: Database.Statement;
   private readonly packageRows: Database.Statement;
   private readonly cache = new Map<string, OsvRecord | undefined>();
-  /** Records parsed by `recordsFor`, by rowid: a package's records are often read again for another name. */
-  private readonly rowCache = new Map<number, OsvRecord | undefined>();
 
   private constructor(
     private readonly db: Database.Database,
     readonly path: string,
   ) {
-    this.byPackage = db.prepare(
-      `SELECT a.ecosystem, v.id AS vulnId FROM affected a JOIN vulns v ON v.rowid = a.vuln
-       WHERE a.base = ? AND a.name = ?`,
-    );
-    this.packageRows = db.prepare('SELECT ecosystem, vuln FROM affected WHERE base = ? AND name = ?').raw();
-    this.byId = db.prepare('SELECT data FROM vulns WHERE id = ?').pluck();
-    this.byRowid = db.prepare('SELECT data FROM vulns WHERE rowid = ?').pluck();
+    this.byPackage = db
+      .prepare(
+        `SELECT a.ecosystems, v.id FROM affected a JOIN vulns v ON v.rowid = a.vuln
+         WHERE a.base = ? AND a.name = ?`,
+      )
+      .raw();
+    // Only the match table (through its package index): no whole record is read.
+    this.packageRows = db
+      .prepare('SELECT ecosystems, match, vuln FROM affected WHERE base = ? AND name = ?')
+      .raw();
+    this.byId = db.prepare('SELECT codec, data FROM vulns WHERE id = ?').raw();
     this.byAlias = db
       .prepare('SELECT v.id FROM aliases a JOIN vulns v ON v.rowid = a.vuln WHERE a.alias = ?')
       .pluck();
@@ -89,35 +91,35 @@ export class VulnStore {
     return new VulnStore(db, path);
   }
 
-  /** Index rows naming package `name` in ecosystem family `base` (any release). */
+  /** Index rows naming package `name` in ecosystem family `base` (any release): one per ecosystem and record. */
   affectedRows(base: string, name: string): AffectedRow[] {
-    return this.byPackage.all(base, normalizePackageName(base, name)) as AffectedRow[];
+    const rows = this.byPackage.all(base, normalizePackageName(base, name)) as [string, string][];
+    return rows.flatMap(([ecosystems, vulnId]) =>
+      ecosystems.split('\n').map((ecosystem) => ({ ecosystem, vulnId })),
+    );
   }
 
-  /** See VulnSource.recordsFor: one index range scan, then one rowid search per record not yet parsed. */
+  /**
+   * See VulnSource.recordsFor: one range scan of the match table, no record read. The records are trimmed to
+   * what matching and its report read (match-record.ts); `record(id)` gives the whole one.
+   */
   recordsFor(base: string, name: string, accepts: (ecosystem: string) => boolean): OsvRecord[] {
-    const rows = this.packageRows.all(base, normalizePackageName(base, name)) as [string, number][];
+    const rows = this.packageRows.all(base, normalizePackageName(base, name)) as [string, string, number][];
     const records: OsvRecord[] = [];
-    const done = new Set<number>();
-    for (const [ecosystem, rowid] of rows) {
-      if (done.has(rowid) || !accepts(ecosystem)) continue;
-      done.add(rowid);
-      let record = this.rowCache.get(rowid);
-      if (record === undefined && !this.rowCache.has(rowid)) {
-        const data = this.byRowid.get(rowid) as string | undefined;
-        record = data === undefined ? undefined : parseOsvRecord(data, `${this.path}: row ${rowid}`);
-        this.rowCache.set(rowid, record);
-      }
-      if (record) records.push(record);
+    for (const [ecosystems, match, rowid] of rows) {
+      if (!acceptsAny(ecosystems, accepts)) continue;
+      records.push(parseOsvRecord(match, `${this.path}: match row ${rowid}`));
     }
     return records;
   }
 
-  /** One record by id, parsed once per store. */
+  /** One record by id, whole, parsed once per store. */
   record(id: string): OsvRecord | undefined {
     if (this.cache.has(id)) return this.cache.get(id);
-    const data = this.byId.get(id) as string | undefined;
-    const record = data === undefined ? undefined : parseOsvRecord(data, `${this.path}: ${id}`);
+    const row = this.byId.get(id) as [number, Buffer | string] | undefined;
+    const where = `${this.path}: ${id}`;
+    const record =
+      row === undefined ? undefined : parseOsvRecord(decodeStoredRecord(row[0], row[1], where), where);
     this.cache.set(id, record);
     return record;
   }
@@ -181,6 +183,12 @@ export class VulnStore {
   close(): void {
     this.db.close();
   }
+}
+
+/** Whether `accepts` takes one of the newline-separated ecosystems (usually one, `Debian:11\nDebian:12` at most a few). */
+function acceptsAny(ecosystems: string, accepts: (ecosystem: string) => boolean): boolean {
+  if (!ecosystems.includes('\n')) return accepts(ecosystems);
+  return ecosystems.split('\n').some(accepts);
 }
 
 /**

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Clock } from '../core/clock.js';
 import { InputError, errorMessage } from '../core/errors.js';
-import { DbBuilder, type ImportCounts } from './builder.js';
+import { DbBuilder, type ImportCounts, type RecordEntry } from './builder.js';
 import { downloadToFile } from './download.js';
 import { type ResolvedSource, resolveSource } from './sources.js';
 import { DEFAULT_ZIP_LIMITS, ZipReader, type ZipLimits } from './zip/read-zip.js';
@@ -129,17 +129,18 @@ async function importOne(
   }
 }
 
-/** Every `*.json` entry of a dump, at any depth (osv.dev puts them at the top). */
-function* zipEntries(
-  file: string,
-  label: string,
-  limits: ZipLimits,
-): Generator<{ text: string; where: string }> {
+/**
+ * Every `*.json` entry of a dump, at any depth (osv.dev puts them at the top). Deflated entries also hand over
+ * their compressed bytes, which the database stores as they are (checked first: the text's CRC-32 is verified).
+ */
+function* zipEntries(file: string, label: string, limits: ZipLimits): Generator<RecordEntry> {
   const zip = ZipReader.open(file, limits);
   try {
     for (const entry of zip.entries) {
       if (!entry.name.endsWith('.json')) continue;
-      yield { text: zip.readText(entry), where: `${label}!${entry.name}` };
+      const { text, raw } = zip.readTextAndRaw(entry);
+      const where = `${label}!${entry.name}`;
+      yield entry.method === 8 ? { text, where, deflated: raw } : { text, where };
     }
   } finally {
     zip.close();

@@ -9,6 +9,9 @@ export class InflateError extends Error {
   override readonly name = 'InflateError';
 }
 
+/** The stream is longer than `output`: a caller without a known size may retry with a larger buffer. */
+export class InflateOverflowError extends InflateError {}
+
 /** Codes up to this many bits are decoded with one table lookup; longer (rare) ones bit by bit. */
 const FAST_BITS = 10;
 const FAST_MASK = (1 << FAST_BITS) - 1;
@@ -241,7 +244,7 @@ export function inflateRawInto(input: Uint8Array, output: Uint8Array): number {
       if (len !== (~nlen & 0xffff)) throw new InflateError('stored block length check failed');
       pos += 4;
       if (pos + len > inLength) throw new InflateError('stored block runs past the end');
-      if (out + len > outLength) throw new InflateError('output larger than expected');
+      if (out + len > outLength) throw new InflateOverflowError('output larger than expected');
       output.set(input.subarray(pos, pos + len), out);
       r.pos = pos + len;
       out += len;
@@ -282,7 +285,7 @@ export function inflateRawInto(input: Uint8Array, output: Uint8Array): number {
       bitCount -= len;
       const sym = entry >>> 4;
       if (sym < 256) {
-        if (out >= outLength) throw new InflateError('output larger than expected');
+        if (out >= outLength) throw new InflateOverflowError('output larger than expected');
         output[out++] = sym;
         continue;
       }
@@ -320,7 +323,7 @@ export function inflateRawInto(input: Uint8Array, output: Uint8Array): number {
       bitBuf >>>= distanceExtra;
       bitCount -= distanceExtra;
       if (distance > out) throw new InflateError('distance too far back');
-      if (out + length > outLength) throw new InflateError('output larger than expected');
+      if (out + length > outLength) throw new InflateOverflowError('output larger than expected');
       // Byte by byte: the source may overlap what is being written (runs).
       for (let from = out - distance, end = out + length; out < end;)
         output[out++] = output[from++] as number;

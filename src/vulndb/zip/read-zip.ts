@@ -89,18 +89,28 @@ export class ZipReader {
 
   /** The uncompressed bytes of one entry, checked against its declared size and CRC-32. */
   read(entry: ZipEntry): Buffer {
-    return Buffer.from(this.readChecked(entry));
+    return Buffer.from(this.readChecked(entry, this.readRaw(entry)));
   }
 
   /** One entry decoded as UTF-8 text, checked like `read`; small entries need no allocation but the string. */
   readText(entry: ZipEntry): string {
-    return this.readChecked(entry).toString('utf8');
+    return this.readChecked(entry, this.readRaw(entry)).toString('utf8');
   }
 
-  /** The checked bytes; for small entries a view of the scratch buffer, valid until the next read. */
-  private readChecked(entry: ZipEntry): Buffer {
-    const fail = (why: string, code: 'INPUT' | 'LIMIT' = 'INPUT'): never => {
-      throw new InputError(`${this.path}: entry ${JSON.stringify(entry.name)}: ${why}`, { code });
+  /** `readText` and `readRaw` in one: the text, checked, and the stored bytes it came from (one read). */
+  readTextAndRaw(entry: ZipEntry): { text: string; raw: Buffer } {
+    const raw = this.readRaw(entry);
+    return { text: this.readChecked(entry, raw).toString('utf8'), raw };
+  }
+
+  /**
+   * The entry's stored bytes as they are in the archive (deflated for method 8), after its local header was
+   * checked; a view into the archive, valid while the reader is open. Not checked against the CRC-32: `read`
+   * and `readText` do that.
+   */
+  readRaw(entry: ZipEntry): Buffer {
+    const fail = (why: string): never => {
+      throw new InputError(`${this.path}: entry ${JSON.stringify(entry.name)}: ${why}`);
     };
     // One read for the local header and the data; the local extra field may be longer than guessed.
     const guess = 30 + Buffer.byteLength(entry.name) + 64;
@@ -111,7 +121,14 @@ export class ZipReader {
       chunk = this.slice(entry.localHeaderOffset, start + entry.compressedSize);
       if (start + entry.compressedSize > chunk.length) fail('data runs past the end of the file');
     }
-    const raw = chunk.subarray(start, start + entry.compressedSize);
+    return chunk.subarray(start, start + entry.compressedSize);
+  }
+
+  /** The checked bytes; for small entries a view of the scratch buffer, valid until the next read. */
+  private readChecked(entry: ZipEntry, raw: Buffer): Buffer {
+    const fail = (why: string, code: 'INPUT' | 'LIMIT' = 'INPUT'): never => {
+      throw new InputError(`${this.path}: entry ${JSON.stringify(entry.name)}: ${why}`, { code });
+    };
     let data: Buffer;
     if (entry.method === 0) data = raw;
     else if (entry.size <= SMALL_ENTRY_BYTES) {
