@@ -24,6 +24,12 @@ export const CHECKS_NEEDING_OTHER_OBJECTS: ReadonlySet<string> = new Set([
   'tenancy.resource-quota-missing',
   'tenancy.limit-range-missing',
   'workload.service-account-token-automount',
+  // Network lint judges pods by the policies around them and policies by the pods they select.
+  'network.pod-not-ingress-isolated',
+  'network.pod-not-egress-isolated',
+  'network.egress-isolated-without-dns',
+  'network.policy-selects-nothing',
+  'network.rule-never-matches',
 ]);
 
 export const REGISTRY_CHECK_ID = 'workload.image-registry-not-allowed';
@@ -37,11 +43,11 @@ interface CompiledAssignment {
 
 export interface CompiledChecks {
   settings: CheckSettings;
-  /** The checks that apply in this namespace, with their effect (disabled ones left out). */
+  /** The checks that apply in this namespace, with their effect (disabled ones left out); shared, never mutate. */
   effectsFor(
     namespace: string,
     labels: Readonly<Record<string, string>>,
-  ): Map<Check, Exclude<Effect, 'disabled'>>;
+  ): ReadonlyMap<Check, Exclude<Effect, 'disabled'>>;
 }
 
 export function compileChecks(config: WebhookConfig): CompiledChecks {
@@ -55,23 +61,49 @@ export function compileChecks(config: WebhookConfig): CompiledChecks {
     ...config.checks.settings,
     allowedRegistries: [...config.checks.settings.allowedRegistries, ...config.images.allowedRegistries],
   };
+  // The answer depends only on the namespace and its labels, which a cluster has few of: computed once each,
+  // instead of walking every assignment and check on every review.
+  const memo = new Map<string, Map<Check, Exclude<Effect, 'disabled'>>>();
+  const compute = (namespace: string, labels: Readonly<Record<string, string>>) => {
+    const effects = new Map<string, Effect>();
+    for (const a of compiled) {
+      if (a.selector && !matchesSelector(a.selector, labels)) continue;
+      if (a.namespaces && !a.namespaces.some((re) => re.test(namespace))) continue;
+      for (const id of a.checks) effects.set(id, a.effect);
+    }
+    const out = new Map<Check, Exclude<Effect, 'disabled'>>();
+    for (const [id, effect] of effects) {
+      const check = CHECKS.get(id);
+      if (check && effect !== 'disabled') out.set(check, effect);
+    }
+    return out;
+  };
   return {
     settings,
     effectsFor(namespace, labels) {
-      const effects = new Map<string, Effect>();
-      for (const a of compiled) {
-        if (a.selector && !matchesSelector(a.selector, labels)) continue;
-        if (a.namespaces && !a.namespaces.some((re) => re.test(namespace))) continue;
-        for (const id of a.checks) effects.set(id, a.effect);
+      const key = namespaceKey(namespace, labels);
+      let effects = memo.get(key);
+      if (!effects) {
+        // Bounded: namespaces come and go, label values change; start over rather than grow without end.
+        if (memo.size >= MAX_MEMO_ENTRIES) memo.clear();
+        effects = compute(namespace, labels);
+        memo.set(key, effects);
       }
-      const out = new Map<Check, Exclude<Effect, 'disabled'>>();
-      for (const [id, effect] of effects) {
-        const check = CHECKS.get(id);
-        if (check && effect !== 'disabled') out.set(check, effect);
-      }
-      return out;
+      return effects;
     },
   };
+}
+
+const MAX_MEMO_ENTRIES = 4096;
+
+/** Namespace name and labels as one unambiguous string (length-prefixed, labels in name order). */
+function namespaceKey(namespace: string, labels: Readonly<Record<string, string>>): string {
+  let key = `${namespace.length}:${namespace}`;
+  for (const name of Object.keys(labels).sort()) {
+    const value = labels[name] ?? '';
+    key += `${name.length}:${name}${value.length}:${value}`;
+  }
+  return key;
 }
 
 function compileAssignment(a: CheckAssignment, index: number): CompiledAssignment {

@@ -10,6 +10,7 @@ import type {
 } from '../admission/images.js';
 import { createNamespaceSource } from '../admission/namespaces.js';
 import { TtlCache } from '../admission/verification-cache.js';
+import { warmUpAdmission } from '../admission/warm-up.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { parseReference } from '../image/index.js';
@@ -43,6 +44,8 @@ export interface WebhookAppOptions {
   env?: NodeJS.ProcessEnv;
   log?: (record: Record<string, unknown>) => void;
   now?: () => number;
+  /** Synthetic reviews run before listening, so the first real ones are not the JIT's (default 100; 0 skips). */
+  warmUpRounds?: number;
 }
 
 export interface WebhookApp {
@@ -224,6 +227,7 @@ export async function startWebhookApp(options: WebhookAppOptions): Promise<Webho
     digests: new TtlCache<string>(max, options.now),
   };
   const engine = createAdmissionEngine(config, { namespaces, images });
+  await warmUpAdmission(config, options.warmUpRounds ?? 100);
 
   const nsCache = new Counter(
     'kubeward_namespace_cache_lookups_total',

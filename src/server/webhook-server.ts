@@ -44,6 +44,7 @@ export interface WebhookServer {
 }
 
 const DEFAULT_MAX_BODY = 7 * 1024 * 1024;
+export const KEEP_ALIVE_MS = 120_000;
 
 class BodyTooLarge extends Error {}
 
@@ -72,8 +73,14 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   });
   server.requestTimeout = options.requestTimeoutMs ?? 30_000;
   server.headersTimeout = Math.min(server.requestTimeout, 20_000);
-  server.keepAliveTimeout = 30_000;
+  // Longer than the API server's idle-connection timeout (client-go's transport: 90 s), so the client closes idle
+  // connections, never us: a server-side close races with the client reusing the connection, and the review
+  // sent on it then fails or pays a new TCP connection and TLS handshake.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
   server.on('clientError', (_error, socket) => socket.destroy());
+  server.on('secureConnection', (socket) =>
+    metrics.tlsHandshakes.inc({ resumed: socket.isSessionReused() ? 'true' : 'false' }),
+  );
 
   let reloader: TlsReloader | undefined;
   if (!('cert' in options.tls)) {

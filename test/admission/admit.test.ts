@@ -316,3 +316,39 @@ test('a request whose object is missing is a bad request; dryRun is flagged and 
   assert.equal(dry.dryRun, true);
   assert.equal(dry.verdict.allowed, false);
 });
+
+test('check effects follow the namespace labels when they change (the per-namespace answer is memoised by labels)', async () => {
+  let now = 0;
+  let team = 'payments';
+  const engine = engineFor(
+    {
+      checks: {
+        assignments: [
+          {
+            checks: ['workload.resource-limits-missing'],
+            effect: 'deny',
+            namespaceSelector: { matchLabels: { team: 'payments' } },
+          },
+        ],
+      },
+    },
+    { lookup: async () => ({ team }), now: () => now },
+  );
+  const deployment = kubectlObject('deployment-web');
+  const denied = await decide(engine, reviewFor(deployment));
+  assert.equal(denied.verdict.allowed, false);
+  assert.equal(
+    (await decide(engine, reviewFor(deployment))).verdict.allowed,
+    false,
+    'same labels, same answer',
+  );
+  team = 'research';
+  now += 31_000; // past the namespace cache TTL (30 s): the new labels are read
+  const admitted = await decide(engine, reviewFor(deployment));
+  assert.deepEqual([admitted.verdict.allowed, admitted.verdict.status], [true, undefined]);
+  team = 'payments';
+  now += 31_000;
+  assert.equal((await decide(engine, reviewFor(deployment))).verdict.allowed, false);
+  const elsewhere = await decide(engine, reviewFor(deployment, { namespace: 'other' }));
+  assert.equal(elsewhere.verdict.allowed, false, 'another namespace with the same labels');
+});

@@ -4,6 +4,7 @@ import { Agent } from 'node:https';
 import { join } from 'node:path';
 import { parseWebhookConfig } from '../../src/admission/config.js';
 import type { AdmissionEngine } from '../../src/admission/admit.js';
+import { Counter, keyOf } from '../../src/server/metrics.js';
 import { startWebhookServer } from '../../src/server/webhook-server.js';
 import type { WebhookApp } from '../../src/server/webhook-app.js';
 import { startWebhookApp } from '../../src/server/webhook-app.js';
@@ -163,6 +164,59 @@ test('/healthz, /readyz and /metrics in the Prometheus text format', async () =>
   assert.match(text, /^kubeward_namespace_cache_lookups_total\{result="(hit|miss)"\} \d+$/m);
 });
 
+test('TLS handshakes are counted: a keep-alive client pays one, a client without keep-alive one per request', async () => {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1, ca: ca.caPem });
+  const handshakes = async (via: Agent | undefined) => {
+    const text = (
+      await send(`${url}/metrics`, { ca: ca.caPem, method: 'GET', ...(via ? { agent: via } : {}) })
+    ).body;
+    return [...text.matchAll(/^kubeward_tls_handshakes_total\{resumed="(?:true|false)"\} (\d+)$/gm)].reduce(
+      (sum, m) => sum + Number(m[1]),
+      0,
+    );
+  };
+  try {
+    const first = await handshakes(agent);
+    assert.ok(first >= 1, 'the connection this request came on was counted');
+    for (let i = 0; i < 5; i++)
+      assert.equal(
+        (
+          await send(`${url}/validate`, {
+            ca: ca.caPem,
+            agent,
+            body: JSON.stringify(
+              reviewFor(restrictedPod(`k${i}`, `registry.example.com/team/app@${DIGEST_A}`)),
+            ),
+          })
+        ).status,
+        200,
+      );
+    assert.equal(await handshakes(agent), first, 'five reviews on a kept-alive connection: no new handshake');
+    await send(`${url}/healthz`, { ca: ca.caPem, method: 'GET' });
+    assert.equal(await handshakes(agent), first + 1, 'a request on a fresh connection: one handshake');
+  } finally {
+    agent.destroy();
+  }
+});
+
+test('metric series stay apart whatever their label text (keys are length-prefixed), and counters sum', () => {
+  const counter = new Counter('kubeward_test_total', 'test');
+  counter.inc({ policy: 'a', result: 'b' });
+  counter.inc({ policy: 'a', result: 'b' }, 2);
+  counter.inc({ policy: 'ab', result: '' });
+  counter.inc({ policy: 'a"b', result: 'x\ny' });
+  assert.equal(counter.get({ policy: 'a', result: 'b' }), 3);
+  assert.equal(counter.get({ policy: 'ab', result: '' }), 1);
+  assert.notEqual(keyOf({ policy: 'a', result: 'b' }), keyOf({ policy: 'ab', result: '' }));
+  assert.notEqual(keyOf({ a: '1:b' }), keyOf({ a: '', b: '' }));
+  assert.equal(counter.total(), 5);
+  assert.deepEqual(counter.render().slice(2), [
+    'kubeward_test_total{policy="a",result="b"} 3',
+    'kubeward_test_total{policy="ab",result=""} 1',
+    'kubeward_test_total{policy="a\\"b",result="x\\ny"} 1',
+  ]);
+});
+
 test('dry runs are decided but never written to the decision log', async () => {
   const before = logs.length;
   await post('/validate', reviewFor(kubectlObject('pod-debug'), { dryRun: true, uid: 'dry-1' }));
@@ -242,7 +296,7 @@ test('graceful shutdown drains requests in flight, then stops accepting', async 
     }),
     tls: pair,
     resolver: testResolver({}),
-    verifiers: [testVerifier({ [DIGEST_A]: { verified: true } }, { delayMs: 400 })],
+    verifiers: [testVerifier({ [DIGEST_A]: { verified: true } }, { delayMs: 1500 })],
   });
   const base = slow.server.url;
   const inflight = Array.from({ length: 5 }, (_, i) =>
@@ -253,9 +307,12 @@ test('graceful shutdown drains requests in flight, then stops accepting', async 
       ),
     }),
   );
-  await new Promise((r) => setTimeout(r, 100));
-  assert.equal(slow.server.inFlight(), 5);
+  // Five new TLS connections can take a while on a busy machine: wait for them (the verifier holds each 1.5 s).
+  const deadline = Date.now() + 1200;
+  while (slow.server.inFlight() < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  const seen = slow.server.inFlight();
   const closing = slow.close();
+  assert.equal(seen, 5);
   const replies = await Promise.all(inflight);
   await closing;
   for (const reply of replies) {

@@ -4,16 +4,19 @@ import { buildCluster } from '../cluster.js';
 import type { Evaluator } from '../evaluate.js';
 import { createEvaluator } from '../evaluate.js';
 
-const cache = new WeakMap<ManifestSet, Evaluator>();
+/**
+ * One slot, not a WeakMap: the lint checks of one run ask about the same set one after another, and a WeakMap
+ * entry outlives minor GCs, so in the webhook (a new set per review) every review's model was promoted to the
+ * old generation and caused major GC pauses.
+ */
+let last: { set: ManifestSet; evaluator: Evaluator } | undefined;
 
 export function evaluatorOf(set: ManifestSet): Evaluator {
-  let evaluator = cache.get(set);
-  if (!evaluator) {
+  if (last?.set !== set) {
     // Policies the engine cannot parse are left out here; `netpol` commands report them as errors.
-    evaluator = createEvaluator(buildCluster(set.objects).cluster);
-    cache.set(set, evaluator);
+    last = { set, evaluator: createEvaluator(buildCluster(set.objects).cluster) };
   }
-  return evaluator;
+  return last.evaluator;
 }
 
 /** Pods of each namespace, in input order. */
