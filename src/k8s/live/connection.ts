@@ -138,18 +138,14 @@ function request(
     req.on('timeout', () =>
       req.destroy(new RemoteError(`${url.origin}${url.pathname}: timed out after ${timeout} ms`)),
     );
-    req.on('error', (error) =>
-      reject(
-        error instanceof RemoteError
-          ? error
-          : new RemoteError(
-              `${url.origin}: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`,
-              {
-                cause: error,
-              },
-            ),
-      ),
-    );
+    req.on('error', (error) => reject(requestError(url, error)));
     req.end();
   });
+}
+
+/** A failed request as one line naming the server: RemoteErrors pass through, others give their errno code. */
+export function requestError(url: URL, error: unknown): RemoteError {
+  if (error instanceof RemoteError) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  return new RemoteError(`${url.origin}: ${code ?? errorMessage(error)}`, { cause: error });
 }

@@ -8,7 +8,7 @@ import * as https from 'node:https';
 import type { Readable } from 'node:stream';
 import { ConfigError, RemoteError, errorMessage } from '../../core/errors.js';
 import type { ApiResponse, ConnectOptions } from './connection.js';
-import { loadKubeConfig } from './connection.js';
+import { loadKubeConfig, requestError } from './connection.js';
 
 export type LineItem = { kind: 'line'; text: string } | { kind: 'oversized'; bytes: number };
 
@@ -139,18 +139,7 @@ function open(
     req.on('timeout', () =>
       req.destroy(new RemoteError(`${url.origin}${url.pathname}: no data for ${timeout} ms`)),
     );
-    req.on('error', (error) =>
-      reject(
-        error instanceof RemoteError
-          ? error
-          : new RemoteError(
-              `${url.origin}: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`,
-              {
-                cause: error,
-              },
-            ),
-      ),
-    );
+    req.on('error', (error) => reject(requestError(url, error)));
     req.end(payload);
   });
 }
