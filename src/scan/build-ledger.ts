@@ -6,6 +6,7 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { InputError, UsageError, errorMessage } from '../core/errors.js';
+import { visibleText } from '../report/terminal-text.js';
 import type { BuildRecord, Store } from '../store/model.js';
 
 export interface BuildLedger {
@@ -129,7 +130,8 @@ export async function readLedgerFile(path: string): Promise<BuildRecord[]> {
     try {
       json = JSON.parse(line);
     } catch (error) {
-      throw new InputError(`${where}: not JSON (${errorMessage(error)})`);
+      // JSON.parse quotes the bytes it choked on: keep escape sequences of a hostile file off the terminal.
+      throw new InputError(`${where}: not JSON (${visibleText(errorMessage(error))})`);
     }
     records.push(validateBuildRecord(json, where));
   }

@@ -1,9 +1,10 @@
 // Reading one analysis output file: bounded size, JSON, kind detected from the content, then converted.
-// A file that is not JSON, of no known kind, or malformed is a usage error (exit 2): the user named the wrong
-// file. A file that cannot be read at all, or is over the size limit, is an input error (exit 3).
+// Every failure is an input error (exit 3, docs/scorecard.md): a file that is not JSON, of no known kind or
+// malformed, one that cannot be read, or one over the size limit.
 import { readFile, stat } from 'node:fs/promises';
 import { InputError, errorMessage } from '../core/errors.js';
 import { DEFAULT_LIMITS } from '../core/limits.js';
+import { visibleText } from '../report/terminal-text.js';
 import { INPUT_READERS } from './inputs/index.js';
 import { isRecord } from './inputs/reader.js';
 import type { SourceResult } from './model.js';
@@ -45,7 +46,8 @@ export async function readInputFile(
   try {
     doc = JSON.parse(text);
   } catch (error) {
-    throw new InputError(`${source}: not JSON: ${errorMessage(error)}`);
+    // JSON.parse quotes the bytes it choked on: a binary file must not put escape sequences on the terminal.
+    throw new InputError(`${source}: not JSON: ${visibleText(errorMessage(error))}`);
   }
   return readInputDocument(doc, source);
 }

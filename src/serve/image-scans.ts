@@ -9,6 +9,7 @@ import { parseReference } from '../image/reference.js';
 import { LayerCache } from '../inventory/layer-cache.js';
 import { inventoryImage } from '../inventory/scan-image.js';
 import { vulnReportOf } from '../scan/scan-image.js';
+import type { OriginResolver } from '../scan/registry-scan/index.js';
 import { storedVulnsOf } from '../scan/registry-scan/stored-vulns.js';
 import type { ImageScanRecord, Store } from '../store/model.js';
 import { VulnStore } from '../vulndb/store.js';
@@ -26,6 +27,8 @@ export interface ImageScannerOptions {
   /** Layer cache file shared by every scan; `false` turns it off. */
   cachePath: string | false;
   concurrency?: number;
+  /** Asked for each scanned digest when origin checks are configured; without it `origin` stays unset. */
+  origin?: OriginResolver;
   onLog?(message: string): void;
 }
 
@@ -101,6 +104,34 @@ export function createImageScanner(options: ImageScannerOptions): ImageScanner {
     }
   };
 
+  /**
+   * Unlike `registry scan`, a failed origin lookup (the registry would not answer about signatures) does not
+   * fail the scan: the vulnerabilities are kept and the origin stays unset, which the dashboard shows as not
+   * verified rather than as a false "unknown origin".
+   */
+  async function originOf(image: RunningImage): Promise<ImageScanRecord['origin']> {
+    if (!options.origin) return undefined;
+    try {
+      return (await options.origin(image)).origin;
+    } catch (error) {
+      options.onLog?.(
+        `origin of ${image.reference} not established: ${(errorMessage(error).split('\n')[0] ?? '').slice(0, 500)}`,
+      );
+      return undefined;
+    }
+  }
+
+  /**
+   * A complete scan without the origin that is now asked for: made before origin checks were configured, or
+   * the signature lookup failed. Scheduled passes (the first one at start included) scan it again, as they
+   * retry failed scans; change-driven passes do not, so an unreachable registry is not hammered.
+   */
+  const lacksOrigin = (latest: ImageScanRecord | undefined): boolean =>
+    options.origin !== undefined &&
+    latest !== undefined &&
+    latest.error === undefined &&
+    latest.origin === undefined;
+
   async function scanOne(image: RunningImage, dbVersion: string): Promise<void> {
     const record = {
       digest: image.digest,
@@ -131,15 +162,17 @@ export function createImageScanner(options: ImageScannerOptions): ImageScanner {
         { path: options.dbPath, ...(builtAt !== 'unknown' ? { builtAt } : {}) },
         { clock: options.clock, toolVersion: options.toolVersion },
       );
+      const origin = await originOf(image);
       const scanned: ImageScanRecord = {
         ...record,
         dbVersion: builtAt,
         scannedAt: options.clock.now().toISOString(),
         packages: inventory.packages.length,
         vulnerabilities: storedVulnsOf(report),
+        ...(origin ? { origin } : {}),
       };
       await options.store.putImageScan(scanned);
-      confirmed.set(image.digest, builtAt);
+      if (origin || !options.origin) confirmed.set(image.digest, builtAt);
       stats.scanned += 1;
     } catch (error) {
       if (!(error instanceof BaseError)) throw error;
@@ -194,8 +227,10 @@ export function createImageScanner(options: ImageScannerOptions): ImageScanner {
           continue;
         }
         const [latest] = await options.store.imageScans(image.digest, 1);
-        if (!needsScan(latest, dbVersion, enqueueOptions.retryFailed ?? false)) {
-          if (latest && latest.error === undefined) confirmed.set(image.digest, latest.dbVersion);
+        const retry = enqueueOptions.retryFailed ?? false;
+        if (!needsScan(latest, dbVersion, retry) && !(retry && lacksOrigin(latest))) {
+          if (latest && latest.error === undefined && !lacksOrigin(latest))
+            confirmed.set(image.digest, latest.dbVersion);
           stats.skipped += 1;
           continue;
         }

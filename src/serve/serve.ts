@@ -16,6 +16,7 @@ import type { ResourceWatch, WatchOptions, WatchStats, WatchedResource } from '.
 import { watchResource } from '../k8s/live/watch.js';
 import type { KubeClient } from '../k8s/live/watch-transport.js';
 import type { Config } from '../scan/config.js';
+import type { OriginResolver } from '../scan/registry-scan/index.js';
 import type { Store } from '../store/model.js';
 import { VulnStore } from '../vulndb/store.js';
 import type { ImageScanner, ScannerStats } from './image-scans.js';
@@ -48,6 +49,8 @@ export interface ServeOptions {
   insecureRegistries?: readonly string[];
   cachePath: string | false;
   scanConcurrency?: number;
+  /** Origin checks for each scanned digest (serveOriginResolver); without it `origin` stays unset. */
+  origin?: OriginResolver;
   config?: Config;
   resources?: readonly WatchedResource[];
   /** With a Lease only the leader writes; without, this process always does. */
@@ -153,6 +156,7 @@ export function startServe(options: ServeOptions): ServeController {
       ...(options.insecureRegistries ? { insecureRegistries: options.insecureRegistries } : {}),
       cachePath: options.cachePath,
       ...(options.scanConcurrency ? { concurrency: options.scanConcurrency } : {}),
+      ...(options.origin ? { origin: options.origin } : {}),
       onLog: log,
     });
     return scanner;

@@ -152,6 +152,12 @@ export class SqliteStore implements Store {
       db = new Database(path);
       // Several writers (CI jobs, a serve process and a registry scan) may share the file: wait, don't fail.
       db.pragma('busy_timeout = 5000');
+      // Before WAL is switched on, which would already change another program's database file.
+      const opened = db;
+      // One read transaction: both reads see the same snapshot, even while another process creates the schema.
+      opened.transaction(() => {
+        if (readSchemaVersion(opened) === 0) refuseForeignDatabase(opened, path);
+      })();
       db.pragma('journal_mode = WAL');
       // With WAL, NORMAL still never corrupts the file; a power cut may lose the last commits, a killed process not.
       db.pragma('synchronous = NORMAL');
@@ -468,6 +474,7 @@ function migrate(db: Database.Database, path: string): void {
   db.transaction(() => {
     const current = checkedSchemaVersion(db, path);
     if (current === SQLITE_SCHEMA_VERSION) return;
+    if (current === 0) refuseForeignDatabase(db, path);
     db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
     for (const migration of SQLITE_MIGRATIONS) {
       if (migration.version <= current) continue;
@@ -477,6 +484,27 @@ function migrate(db: Database.Database, path: string): void {
       "INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     ).run(String(SQLITE_SCHEMA_VERSION));
   }).immediate();
+}
+
+/**
+ * A file without a store schema version is new only when it holds no tables: the schema and its version are
+ * written in one transaction. Anything else is another SQLite database (`--store` given the vulnerability
+ * database or the first-seen state by mistake), which must not get the store's tables added to it.
+ */
+function refuseForeignDatabase(db: Database.Database, path: string): void {
+  const tables = db
+    .prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name LIMIT 4",
+    )
+    .pluck()
+    .all() as string[];
+  // Table names come from the file: only printable ASCII of them reaches the message.
+  const shown = tables
+    .join(', ')
+    .replace(/[^\x20-\x7e]/g, '?')
+    .slice(0, 200);
+  if (tables.length > 0)
+    throw new InputError(`${path}: not a kubeward store (an SQLite database with other tables: ${shown})`);
 }
 
 function checkedSchemaVersion(db: Database.Database, path: string): number {

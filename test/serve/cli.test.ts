@@ -13,6 +13,12 @@ test('serve: bad flags are one-line usage errors (exit 2) before anything starts
       args: ['--leader-elect', '--lease-duration', '5s', '--renew-deadline', '5s'],
       message: /--lease-duration \(5s\) > --renew-deadline \(5s\)/,
     },
+    { args: ['--trust-policy', 'policy.json'], message: /--trust-policy and --trust-store go together/ },
+    { args: ['--audit-state', 'pos.json'], message: /--audit-state and --audit-rules need --audit-log/ },
+    {
+      args: ['--audit-log', 'audit.log', '--audit-rules', '/nonexistent/rules.yaml'],
+      message: /\/nonexistent\/rules\.yaml: cannot read: ENOENT/,
+    },
   ];
   for (const c of cases) {
     const run = await cli(['serve', '--kubeconfig', '/nonexistent/kubeconfig', ...c.args]);

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock } from '../../src/core/clock.js';
+import { RemoteError } from '../../src/core/errors.js';
 import { connectKubeClient } from '../../src/k8s/live/watch-transport.js';
 import type { ServeController, ServeOptions } from '../../src/serve/serve.js';
 import { startServe } from '../../src/serve/serve.js';
@@ -239,4 +240,35 @@ test('serve: the built-in database update runs on its interval and its new build
     [OTHER_VULN],
   );
   assert.equal(controller.status().dbVersion, v3);
+});
+
+test('serve: an origin lookup that fails keeps the scan with origin unset (not "unknown"), and says why', async () => {
+  const store = await openStore(join(work, 'store-origin-fail.db'));
+  const logs: string[] = [];
+  let asked = 0;
+  const controller = await serve(store, {
+    origin: async (image) => {
+      asked += 1;
+      throw new RemoteError(`${image.repository}: signature lookup refused (HTTP 503)`);
+    },
+    onLog: (m) => logs.push(m),
+  });
+  await controller.settled();
+  const scans = await store.latestImageScans();
+  assert.ok(scans.length >= 2, JSON.stringify(scans));
+  assert.equal(asked, scans.length);
+  for (const scan of scans) {
+    assert.equal(scan.error, undefined);
+    assert.equal(scan.origin, undefined);
+  }
+  assert.ok(
+    scans.some((s) => s.vulnerabilities.length > 0),
+    'the vulnerabilities are kept',
+  );
+  assert.ok(
+    logs.some((m) => /origin of .* not established: .*HTTP 503/.test(m)),
+    logs.join('\n'),
+  );
+  await controller.stop();
+  await store.close();
 });

@@ -32,6 +32,11 @@ export function parseListen(text: string): { host: string; port: number } {
   return { host: m[1].replace(/^\[|\]$/g, ''), port };
 }
 
+/** 127.0.0.0/8, ::1 and the IPv4-mapped form of 127.x: addresses only this machine can reach. */
+function isLoopback(address: string): boolean {
+  return /^(::ffff:)?127\./.test(address) || address === '::1';
+}
+
 export function register(program: Command, ctx: CliContext): void {
   registerDashboard(program, ctx, processSignals);
 }
@@ -84,6 +89,11 @@ export function registerDashboard(program: Command, ctx: CliContext, stop: StopS
       const address = server.address() as AddressInfo;
       const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       ctx.stderr(`kubeward dashboard: listening on http://${shownHost}:${address.port}/\n`);
+      if (!isLoopback(address.address))
+        ctx.stderr(
+          'kubeward dashboard: warning: the dashboard has no authentication; anyone who can reach this address ' +
+            'reads the store (put it behind an authenticating proxy or listen on 127.0.0.1)\n',
+        );
       const signal = await stop();
       ctx.stderr(`kubeward dashboard: ${signal}: stopping\n`);
       const closed = new Promise<void>((resolveClose) => server.close(() => resolveClose()));

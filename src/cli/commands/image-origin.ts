@@ -5,13 +5,16 @@ import { Option, type Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { parseReference } from '../../image/index.js';
 import { loadTrustPolicy, openTrustStore, resolveDescriptor } from '../../signing/notation/index.js';
+import type { TrustPolicyDocument } from '../../signing/notation/trust-policy.js';
+import type { TrustStore } from '../../signing/notation/trust-store.js';
 import { RegistryWriter, type RegistryAccess } from '../../signing/registry-push.js';
-import { type BuildLedger, fileLedger, storeLedger } from '../../scan/build-ledger.js';
+import { type BuildLedger, fileLedger, readLedgerFile, storeLedger } from '../../scan/build-ledger.js';
 import { originOf } from '../../scan/provenance.js';
 import { defaultStorePath, isPostgresUrl, openStore } from '../../store/index.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { writeOutput } from '../output.js';
+import { visibleText } from '../../report/terminal-text.js';
 
 interface OriginFlags {
   trustPolicy?: string;
@@ -44,6 +47,23 @@ export async function openLedgers(
   return { list, close: () => store.close() };
 }
 
+/**
+ * `--trust-policy FILE --trust-store DIR`: both or neither (a UsageError otherwise). Shared by `image origin`
+ * and `serve`, which take these flags with the same meaning.
+ */
+export async function trustOfFlags(
+  flags: { trustPolicy?: string | undefined; trustStore?: string | undefined },
+  ctx: CliContext,
+): Promise<{ policy: TrustPolicyDocument; trustStore: TrustStore } | undefined> {
+  if ((flags.trustPolicy === undefined) !== (flags.trustStore === undefined))
+    throw new UsageError('--trust-policy and --trust-store go together');
+  if (flags.trustPolicy === undefined || flags.trustStore === undefined) return undefined;
+  return {
+    policy: await loadTrustPolicy(resolve(ctx.cwd, flags.trustPolicy)),
+    trustStore: openTrustStore(resolve(ctx.cwd, flags.trustStore)),
+  };
+}
+
 export function registerImageOrigin(image: Command, ctx: CliContext): void {
   image
     .command('origin')
@@ -62,20 +82,14 @@ export function registerImageOrigin(image: Command, ctx: CliContext): void {
     .option('--ca-file <file>', 'extra CA certificates (PEM) for the registry')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (refText: string, flags: OriginFlags) => {
-      if ((flags.trustPolicy === undefined) !== (flags.trustStore === undefined))
-        throw new UsageError('--trust-policy and --trust-store go together');
+      const trust = await trustOfFlags(flags, ctx);
       const ref = parseReference(refText);
       const access: RegistryAccess = {
         ...(flags.insecure ? { insecure: true } : {}),
         ...(flags.caFile ? { caFile: resolve(ctx.cwd, flags.caFile) } : {}),
       };
-      const trust =
-        flags.trustPolicy && flags.trustStore
-          ? {
-              policy: await loadTrustPolicy(resolve(ctx.cwd, flags.trustPolicy)),
-              trustStore: openTrustStore(resolve(ctx.cwd, flags.trustStore)),
-            }
-          : undefined;
+      // A bad ledger file is reported before the registry is asked anything.
+      for (const file of flags.ledger) await readLedgerFile(resolve(ctx.cwd, file));
       const repository = `${ref.registry}/${ref.repository}`;
       // The digest the registry serves now: a tag is judged by what it points at, not by its name.
       const writer = await RegistryWriter.create(ref, access);
@@ -94,7 +108,9 @@ export function registerImageOrigin(image: Command, ctx: CliContext): void {
         const out =
           flags.format === 'json'
             ? JSON.stringify({ reference: refText, repository, digest, ...result }, null, 2)
-            : `${result.origin.toUpperCase()} ${repository}@${digest}\n  ${result.detail}`;
+            : // The detail quotes ledger records and signer names, which a published ledger file can fill with
+              // terminal escape sequences.
+              `${result.origin.toUpperCase()} ${repository}@${digest}\n  ${visibleText(result.detail)}`;
         await writeOutput(out, undefined, ctx);
         ctx.setExitCode(result.origin === 'unknown' ? EXIT.FAILED : EXIT.OK);
       } finally {

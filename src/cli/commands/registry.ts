@@ -2,6 +2,7 @@
 // Exit codes: 0 scanned and the gate (if any) passed; 1 the gate failed; 2 usage or configuration error;
 // 3 the scan is incomplete (registry unreachable or answers refused): the report still lists what was and was
 // not scanned, and the next run of the same target resumes.
+import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
@@ -9,7 +10,7 @@ import { parsePlatform } from '../../image/platform.js';
 import type { RegistryOptions } from '../../image/registry-client.js';
 import { FirstSeenStore, defaultStatePath } from '../../policy/first-seen-store.js';
 import { loadGatePolicy } from '../../policy/gate-policy.js';
-import { fileLedger, storeLedger } from '../../scan/build-ledger.js';
+import { fileLedger, readLedgerFile, storeLedger } from '../../scan/build-ledger.js';
 import { originOf } from '../../scan/provenance.js';
 import {
   DRIFT_FORMATTERS,
@@ -26,7 +27,7 @@ import {
   scanRegistry,
 } from '../../scan/registry-scan/index.js';
 import { TOOL_VERSION } from '../../scan/version.js';
-import { loadTrustPolicy, openTrustStore } from '../../signing/notation/index.js';
+import { loadTrustPolicy, openTrustStore, parseDuration } from '../../signing/notation/index.js';
 import { defaultStorePath, isPostgresUrl, openStore } from '../../store/index.js';
 import type { Store } from '../../store/model.js';
 import type { CliContext } from '../context.js';
@@ -57,7 +58,15 @@ interface RegistryScanFlags {
   trustPolicy?: string;
   trustStore?: string;
   ledger: string[];
+  timeout: string;
 }
+
+/**
+ * Per request (time to the answer's headers, and idle time within a body). The image client's own default is
+ * 60 s, and it retries a timed-out request: a registry that accepts connections and never answers held a run
+ * for four minutes before the catalog failed.
+ */
+const DEFAULT_REQUEST_TIMEOUT = '30s';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -102,6 +111,11 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--trust-policy <file>', 'Notation trust policy: report images without an accepted signature')
     .option('--trust-store <dir>', 'Notation trust store directory (with --trust-policy)')
     .option(
+      '--timeout <duration>',
+      'per registry request: longest wait for an answer (e.g. 30s, 2m); a request is tried up to 4 times',
+      DEFAULT_REQUEST_TIMEOUT,
+    )
+    .option(
       '--ledger <file>',
       'build ledger file published by CI (repeatable); the store ledger is always asked',
       collect,
@@ -124,6 +138,9 @@ async function runRegistryScan(targetText: string, flags: RegistryScanFlags, ctx
     throw new UsageError('--trust-policy and --trust-store go together');
   }
   const policy = flags.gate ? await loadGatePolicy(resolve(ctx.cwd, flags.gate)) : undefined;
+  if (flags.output) await checkOutputPath(flags.output, ctx);
+  // Every ledger line is checked now: a bad ledger found per image would fail each digest after its scan.
+  for (const file of flags.ledger) await readLedgerFile(resolve(ctx.cwd, file));
   const registry = await registryOptionsOf(flags, ctx);
   const dbPath = flags.db ? resolve(ctx.cwd, flags.db) : (await vulndbSettingsOf(flags.config, ctx)).path;
   const location = flags.store ?? defaultStorePath(ctx.env);
@@ -192,7 +209,11 @@ async function registryOptionsOf(flags: RegistryScanFlags, ctx: CliContext): Pro
   if ((flags.username === undefined) !== (password === undefined)) {
     throw new UsageError('--username and --password-stdin go together');
   }
+  // An empty pipe (a CI secret that is not set) would otherwise surface as a 401 from the registry.
+  if (password === '') throw new UsageError('--password-stdin: standard input is empty');
+  const timeoutMs = parseTimeout(flags.timeout);
   return {
+    timeoutMs,
     dockerConfig: { env: ctx.env },
     ...(flags.username !== undefined && password !== undefined
       ? { credentials: { username: flags.username, password } }
@@ -200,6 +221,24 @@ async function registryOptionsOf(flags: RegistryScanFlags, ctx: CliContext): Pro
     ...(flags.caFile ? { caFile: resolve(ctx.cwd, flags.caFile) } : {}),
     ...(flags.insecure ? { insecure: true } : {}),
   };
+}
+
+/** A scan can take hours: an `--output` that can never be written is refused before it starts, not after. */
+async function checkOutputPath(output: string, ctx: CliContext): Promise<void> {
+  const info = await stat(resolve(ctx.cwd, output)).catch(() => undefined);
+  if (info?.isDirectory()) throw new UsageError(`--output ${output}: is a directory`);
+}
+
+function parseTimeout(text: string): number {
+  let ms: number;
+  try {
+    ms = parseDuration(text);
+  } catch {
+    throw new UsageError(`--timeout "${text}": expected a duration from 1s to 1h, e.g. 30s or 2m`);
+  }
+  if (ms < 1000 || ms > 3_600_000)
+    throw new UsageError(`--timeout "${text}": expected a duration from 1s to 1h, e.g. 30s or 2m`);
+  return ms;
 }
 
 /** Origin is looked up only when asked for (trust policy or ledger); otherwise it stays unset. */

@@ -72,6 +72,8 @@ export function register(program: Command, ctx: CliContext): void {
       const card = buildScorecard(sources, ctx.clock.now().toISOString());
       for (const warning of card.warnings) ctx.stderr(`kubeward: warning: ${visibleText(warning)}\n`);
       const text = flags.format === 'json' ? renderScorecardJson(card) : renderScorecardHtml(card);
-      await writeOutput(text, flags.output, ctx);
+      // `-o -` is stdout (writeOutput); a file is relative to the working directory like every input.
+      const output = flags.output && flags.output !== '-' ? resolve(ctx.cwd, flags.output) : flags.output;
+      await writeOutput(text, output, ctx);
     });
 }

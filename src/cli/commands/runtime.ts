@@ -20,13 +20,15 @@ import type { AlertPipeline } from '../../runtime/pipeline.js';
 import { fileSink, writerSink, webhookNotifier } from '../../runtime/sinks.js';
 import type { AlertSink, WebhookNotifier } from '../../runtime/sinks.js';
 import { createThrottle } from '../../runtime/throttle.js';
+import { storeAlertSink } from '../../serve/alert-sink.js';
+import { isPostgresUrl, openStore } from '../../store/index.js';
 import {
   startAuditIntake,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_QUEUED_EVENTS,
 } from '../../server/audit-intake.js';
 
-interface RuleFlags {
+export interface RuleFlags {
   rules: string[];
   allowedRegistries?: string;
   enable?: string;
@@ -41,6 +43,7 @@ interface AnalyzeFlags extends RuleFlags {
 
 interface NotifyFlags extends RuleFlags {
   output?: string;
+  store?: string;
   webhook?: string;
   webhookHeader: string[];
   dedupWindow: string;
@@ -88,6 +91,10 @@ function addRuleOptions(command: Command): Command {
 function addNotifyOptions(command: Command): Command {
   return command
     .option('-o, --output <file>', 'append alerts as JSON lines to this file instead of stdout')
+    .option(
+      '--store <location>',
+      "also keep every alert in this store for the dashboard (SQLite file or postgres:// URL, as serve's)",
+    )
     .option('--webhook <url>', 'POST each alert (deduplicated and rate limited) as JSON to this URL')
     .option('--webhook-header <name:value>', 'extra header for the webhook; repeatable', collect, [])
     .option(
@@ -117,7 +124,8 @@ function registryGlobs(entries: readonly string[]): string[] {
   return entries.map((e) => e.replace(/\/+$/, '')).map((e) => (e.endsWith('*') ? e : `${e}/*`));
 }
 
-async function loadRules(flags: RuleFlags, ctx: CliContext): Promise<RuleSet> {
+/** The shipped rules plus `--rules`, lists from the flags or kubeward.yaml; `serve --audit-log` loads them too. */
+export async function loadRules(flags: RuleFlags, ctx: CliContext): Promise<RuleSet> {
   const sources: RuleSource[] = [];
   for (const file of flags.rules) {
     const path = resolve(ctx.cwd, file);
@@ -150,37 +158,51 @@ async function buildOutputs(
   ruleSet: RuleSet,
   ctx: CliContext,
 ): Promise<{ sinks: AlertSink[]; webhook?: WebhookNotifier; throttle: ReturnType<typeof createThrottle> }> {
-  const sinks: AlertSink[] = [
-    flags.output && flags.output !== '-'
-      ? await fileSink(resolve(ctx.cwd, flags.output))
-      : writerSink(ctx.stdout),
-  ];
   const throttle = createThrottle({
     dedupWindowMs: parseDuration(flags.dedupWindow, '--dedup-window'),
     perMinute: parsePositive(flags.ratePerMinute, '--rate-per-minute'),
     now: () => ctx.clock.now().getTime(),
   });
-  if (!flags.webhook) return { sinks, throttle };
+  const webhookTarget = flags.webhook ? webhookTargetOf(flags.webhook, flags.webhookHeader) : undefined;
+  // Files and the store are opened only once every flag is known to be good, so a usage error leaks nothing.
+  const sinks: AlertSink[] = [
+    flags.output && flags.output !== '-'
+      ? await fileSink(resolve(ctx.cwd, flags.output))
+      : writerSink(ctx.stdout),
+  ];
+  if (flags.store !== undefined) {
+    const location = isPostgresUrl(flags.store) ? flags.store : resolve(ctx.cwd, flags.store);
+    // One row per alert as the record sinks see it (before the deduplication of notifications).
+    sinks.push(storeAlertSink(await openStore(location), { clock: ctx.clock, ownsStore: true }));
+  }
+  if (!webhookTarget) return { sinks, throttle };
+  const titles = new Map(ruleSet.rules.map((r) => [r.id, r.title]));
+  const webhook = webhookNotifier(
+    { ...webhookTarget, onError: (m) => ctx.stderr(`kubeward: warning: ${m}\n`) },
+    (id) => titles.get(id) ?? id,
+  );
+  return { sinks, webhook, throttle };
+}
+
+function webhookTargetOf(
+  text: string,
+  headerFlags: readonly string[],
+): { url: string; headers: Record<string, string> } {
   let url: URL;
   try {
-    url = new URL(flags.webhook);
+    url = new URL(text);
   } catch {
-    throw new UsageError(`--webhook: not a URL: ${flags.webhook}`);
+    throw new UsageError(`--webhook: not a URL: ${text}`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
     throw new UsageError('--webhook: expected an http(s) URL');
   const headers: Record<string, string> = {};
-  for (const h of flags.webhookHeader) {
+  for (const h of headerFlags) {
     const colon = h.indexOf(':');
     if (colon <= 0) throw new UsageError(`--webhook-header: expected name:value, got "${h}"`);
     headers[h.slice(0, colon).trim()] = h.slice(colon + 1).trim();
   }
-  const titles = new Map(ruleSet.rules.map((r) => [r.id, r.title]));
-  const webhook = webhookNotifier(
-    { url: url.toString(), headers, onError: (m) => ctx.stderr(`kubeward: warning: ${m}\n`) },
-    (id) => titles.get(id) ?? id,
-  );
-  return { sinks, webhook, throttle };
+  return { url: url.toString(), headers };
 }
 
 function makePipeline(
@@ -350,20 +372,25 @@ export function register(program: Command, ctx: CliContext): void {
           );
         }
       };
-      const outputs = await buildOutputs(flags, ruleSet, ctx);
-      const pipeline = makePipeline(ruleSet, outputs, ctx, 'intake');
       const token = flags.tokenFile
         ? (await read(flags.tokenFile, '--token-file')).toString('utf8').trim()
         : undefined;
+      const cert = await read(flags.tlsCert, '--tls-cert');
+      const key = await read(flags.tlsKey, '--tls-key');
+      const clientCa = flags.clientCa ? await read(flags.clientCa, '--client-ca') : undefined;
+      const maxBodyBytes = parsePositive(flags.maxBodyBytes, '--max-body-bytes');
+      const maxQueuedEvents = parsePositive(flags.maxQueuedEvents, '--max-queued-events');
+      const outputs = await buildOutputs(flags, ruleSet, ctx);
+      const pipeline = makePipeline(ruleSet, outputs, ctx, 'intake');
       const intake = await startAuditIntake({
-        cert: await read(flags.tlsCert, '--tls-cert'),
-        key: await read(flags.tlsKey, '--tls-key'),
-        ...(flags.clientCa ? { clientCa: await read(flags.clientCa, '--client-ca') } : {}),
+        cert,
+        key,
+        ...(clientCa ? { clientCa } : {}),
         ...(token ? { token } : {}),
         host: m[1]!.replace(/^\[|\]$/g, ''),
         port: Number(m[2]),
-        maxBodyBytes: parsePositive(flags.maxBodyBytes, '--max-body-bytes'),
-        maxQueuedEvents: parsePositive(flags.maxQueuedEvents, '--max-queued-events'),
+        maxBodyBytes,
+        maxQueuedEvents,
         onEvents: (events) => pipeline.handleEvents(events),
         onSkip: (reason) => {
           pipeline.stats.skipped++;

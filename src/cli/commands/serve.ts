@@ -1,19 +1,30 @@
 import type { Command } from 'commander';
+import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { CliContext } from '../context.js';
-import { UsageError, errorMessage } from '../../core/errors.js';
+import { ConfigError, UsageError, errorMessage } from '../../core/errors.js';
 import { createDashboard } from '../../dashboard/index.js';
 import { defaultCachePath } from '../../inventory/layer-cache.js';
 import { connectKubeClient } from '../../k8s/live/watch-transport.js';
+import type { RuleSet } from '../../checks/runtime/index.js';
+import { filePositionStore } from '../../runtime/position-store.js';
+import { fileLedger, storeLedger } from '../../scan/build-ledger.js';
+import { followAuditLog } from '../../serve/audit-log.js';
+import type { AuditLogFollower } from '../../serve/audit-log.js';
 import { startServeHttp } from '../../serve/http.js';
+import { serveOriginResolver } from '../../serve/origin.js';
 import { startServe } from '../../serve/serve.js';
 import { parseListen } from '../../server/webhook-app.js';
-import { defaultStorePath, openStore } from '../../store/index.js';
+import { defaultStorePath, isPostgresUrl, openStore } from '../../store/index.js';
+import type { Store } from '../../store/model.js';
 import { TOOL_VERSION } from '../../scan/version.js';
 import { loadConfig } from '../../scan/config.js';
 import { updateDatabase } from '../../vulndb/update.js';
 import { vulndbSettingsOf } from './db.js';
+import { trustOfFlags } from './image-origin.js';
+import { loadRules } from './runtime.js';
 
 interface ServeFlags {
   kubeconfig?: string;
@@ -39,6 +50,12 @@ interface ServeFlags {
   config?: string;
   dbUpdateInterval?: string;
   dbSource: string[];
+  trustPolicy?: string;
+  trustStore?: string;
+  ledger: string[];
+  auditLog?: string;
+  auditState?: string;
+  auditRules: string[];
 }
 
 /** Resolves with the signal name when the process is asked to stop; tests pass their own. */
@@ -109,6 +126,31 @@ export function registerServe(program: Command, ctx: CliContext, stop: StopSigna
     .option('--lease-duration <duration>', 'how long a silent leader keeps the lease', '15s')
     .option('--renew-deadline <duration>', 'a leader that cannot renew for this long steps down', '10s')
     .option('--retry-period <duration>', 'how often candidates try and the leader renews', '2s')
+    .option(
+      '--trust-policy <file>',
+      'Notation trust policy: record whether each scanned image carries an accepted signature',
+    )
+    .option('--trust-store <dir>', 'Notation trust store directory (with --trust-policy)')
+    .option(
+      '--ledger <file>',
+      'build ledger file published by CI (repeatable); with it or --trust-policy the store ledger is asked too',
+      collect,
+      [],
+    )
+    .option(
+      '--audit-log <file>',
+      'follow this audit log (JSON lines) through the runtime rules and keep the alerts in the store',
+    )
+    .option(
+      '--audit-state <file>',
+      'where the audit log read position is kept (default: next to the SQLite store, or in $KUBEWARD_STATE_DIR)',
+    )
+    .option(
+      '--audit-rules <file>',
+      'extra runtime rules file (YAML) for --audit-log (repeatable)',
+      collect,
+      [],
+    )
     .action(async (flags: ServeFlags) => {
       if (Boolean(flags.tlsCert) !== Boolean(flags.tlsKey))
         throw new UsageError('--tls-cert and --tls-key go together');
@@ -146,16 +188,42 @@ export function registerServe(program: Command, ctx: CliContext, stop: StopSigna
         throw new UsageError(
           `--lease-duration (${flags.leaseDuration}) > --renew-deadline (${flags.renewDeadline}) > --retry-period (${flags.retryPeriod}) is required, so two leaders never overlap`,
         );
+      // Every flag is checked (and the files it names read) before the cluster and the store are touched.
+      const trust = await trustOfFlags(flags, ctx);
+      if (!flags.auditLog && (flags.auditState || flags.auditRules.length > 0))
+        throw new UsageError('--audit-state and --audit-rules need --audit-log');
+      const auditRules = flags.auditLog
+        ? await loadRules({ rules: flags.auditRules, ...(flags.config ? { config: flags.config } : {}) }, ctx)
+        : undefined;
       const client = await connectKubeClient({
         ...(flags.kubeconfig ? { kubeconfig: resolve(ctx.cwd, flags.kubeconfig) } : {}),
         ...(flags.context ? { context: flags.context } : {}),
         env: ctx.env,
       });
       const storeLocation = flags.store ?? defaultStorePath(ctx.env);
-      const store = await openStore(
-        /^postgres(ql)?:\/\//i.test(storeLocation) ? storeLocation : resolve(ctx.cwd, storeLocation),
-      );
+      const postgres = isPostgresUrl(storeLocation);
+      const storePath = postgres ? storeLocation : resolve(ctx.cwd, storeLocation);
+      const store = await openStore(storePath);
       const log = (message: string) => ctx.stderr(`kubeward serve: ${message}\n`);
+      const registry = {
+        dockerConfig: { env: ctx.env },
+        ...(flags.caFile ? { caFile: resolve(ctx.cwd, flags.caFile) } : {}),
+      };
+      // As `registry scan`: origin is looked up only when asked for; the store's own ledger is always consulted.
+      const origin =
+        trust || flags.ledger.length > 0
+          ? serveOriginResolver({
+              ...(trust ? { trust } : {}),
+              ledgers: [
+                ...flags.ledger.map((f) => fileLedger(resolve(ctx.cwd, f))),
+                // A PostgreSQL URL may carry a password: never echo it.
+                storeLedger(store, postgres ? 'store (PostgreSQL)' : `store ${storePath}`),
+              ],
+              clock: ctx.clock,
+              registry,
+              insecureRegistries: flags.insecureRegistry,
+            })
+          : undefined;
       const controller = startServe({
         client,
         store,
@@ -184,11 +252,9 @@ export function registerServe(program: Command, ctx: CliContext, stop: StopSigna
         ...(flags.namespace.length > 0 ? { namespaces: flags.namespace } : {}),
         intervalMs,
         debounceMs,
-        registry: {
-          dockerConfig: { env: ctx.env },
-          ...(flags.caFile ? { caFile: resolve(ctx.cwd, flags.caFile) } : {}),
-        },
+        registry,
         insecureRegistries: flags.insecureRegistry,
+        ...(origin ? { origin } : {}),
         cachePath: flags.cache
           ? flags.cacheDir
             ? join(resolve(ctx.cwd, flags.cacheDir), 'cache.db')
@@ -220,12 +286,69 @@ export function registerServe(program: Command, ctx: CliContext, stop: StopSigna
         await store.close();
         throw error;
       }
+      let audit: AuditLogFollower | undefined;
+      try {
+        if (flags.auditLog && auditRules)
+          audit = await startAuditFollow(
+            flags.auditLog,
+            flags.auditState,
+            auditRules,
+            store,
+            postgres ? undefined : storePath,
+            ctx,
+            log,
+          );
+      } catch (error) {
+        await http.close();
+        await controller.stop();
+        await store.close();
+        throw error;
+      }
       log(`watching ${client.server} (context ${client.context}); listening on ${http.url}`);
       const signal = await stop();
       log(`${signal}: stopping`);
       await http.close();
+      await audit?.stop();
       await controller.stop();
       await store.close();
       log('stopped');
     });
+}
+
+/**
+ * `--audit-log`: the position file defaults to the SQLite store's directory (for PostgreSQL, the local state
+ * directory), one file per followed path, so a restart resumes where the stored alerts end.
+ */
+async function startAuditFollow(
+  file: string,
+  stateFlag: string | undefined,
+  ruleSet: RuleSet,
+  store: Store,
+  sqlitePath: string | undefined,
+  ctx: CliContext,
+  log: (message: string) => void,
+): Promise<AuditLogFollower> {
+  const path = resolve(ctx.cwd, file);
+  const statePath = stateFlag
+    ? resolve(ctx.cwd, stateFlag)
+    : join(
+        dirname(sqlitePath ?? defaultStorePath(ctx.env)),
+        `audit-position-${createHash('sha256').update(path).digest('hex').slice(0, 16)}.json`,
+      );
+  try {
+    await mkdir(dirname(statePath), { recursive: true });
+  } catch (error) {
+    throw new ConfigError(
+      `--audit-state ${statePath}: cannot create its directory: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`,
+    );
+  }
+  log(`following audit log ${path} (position in ${statePath})`);
+  return followAuditLog({
+    path,
+    positions: filePositionStore(statePath),
+    ruleSet,
+    store,
+    clock: ctx.clock,
+    onLog: log,
+  });
 }

@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { ConfigError, UsageError, errorMessage } from '../../core/errors.js';
+import { UsageError } from '../../core/errors.js';
 import { parseReference } from '../../image/index.js';
 import { parseCertificates } from '../../signing/certs.js';
 import {
@@ -12,6 +11,7 @@ import {
 } from '../../signing/notation/index.js';
 import type { CliContext } from '../context.js';
 import { writeOutput } from '../output.js';
+import { readFlagFile } from '../read-flag-file.js';
 
 interface SignFlags {
   key: string;
@@ -25,12 +25,24 @@ interface SignFlags {
   format: 'text' | 'json';
 }
 
-async function readInput(path: string, ctx: CliContext): Promise<Buffer> {
+/**
+ * `--timestamp-url` is checked before anything is read or pushed: only plain http (RFC 3161 over HTTP, as
+ * notation), and no userinfo, which fetch refuses anyway and which must not be echoed into logs.
+ */
+export function parseTimestampUrl(text: string): string {
+  let url: URL;
   try {
-    return await readFile(resolve(ctx.cwd, path));
-  } catch (error) {
-    throw new ConfigError(`cannot read ${path}: ${errorMessage(error)}`, { cause: error });
+    url = new URL(text);
+  } catch {
+    throw new UsageError('--timestamp-url: not a URL (expected http://HOST[:PORT]/PATH)');
   }
+  if (url.username !== '' || url.password !== '')
+    throw new UsageError('--timestamp-url: credentials in the URL are not supported (they would be logged)');
+  if (url.protocol !== 'http:')
+    throw new UsageError(
+      `--timestamp-url: only http:// timestamp authorities are supported, not ${url.protocol}`,
+    );
+  return url.href;
 }
 
 /** `kubeward sign REF --key KEY.pem --cert CHAIN.pem`: a Notary Project signature pushed next to the image. */
@@ -52,17 +64,19 @@ export function register(program: Command, ctx: CliContext): void {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (refText: string, flags: SignFlags) => {
       const ref = parseReference(refText);
-      const key = loadPrivateKey(await readInput(flags.key, ctx), flags.key);
-      const chain = parseCertificates(await readInput(flags.cert, ctx), flags.cert);
-      const expiresInMs = flags.expiry ? parseDuration(flags.expiry) : undefined;
       if ((flags.timestampUrl === undefined) !== (flags.timestampRootCert === undefined))
         throw new UsageError('--timestamp-url and --timestamp-root-cert go together');
+      const timestampUrl =
+        flags.timestampUrl !== undefined ? parseTimestampUrl(flags.timestampUrl) : undefined;
+      const key = loadPrivateKey(await readFlagFile('--key', flags.key, ctx), flags.key);
+      const chain = parseCertificates(await readFlagFile('--cert', flags.cert, ctx), flags.cert);
+      const expiresInMs = flags.expiry ? parseDuration(flags.expiry) : undefined;
       const timestamp =
-        flags.timestampUrl && flags.timestampRootCert
+        timestampUrl && flags.timestampRootCert
           ? {
-              url: flags.timestampUrl,
+              url: timestampUrl,
               roots: parseCertificates(
-                await readInput(flags.timestampRootCert, ctx),
+                await readFlagFile('--timestamp-root-cert', flags.timestampRootCert, ctx),
                 flags.timestampRootCert,
               ),
             }
@@ -76,7 +90,7 @@ export function register(program: Command, ctx: CliContext): void {
         ...(timestamp ? { timestamp } : {}),
         access: {
           ...(flags.insecure ? { insecure: true } : {}),
-          ...(flags.caFile ? { caFile: flags.caFile } : {}),
+          ...(flags.caFile ? { caFile: resolve(ctx.cwd, flags.caFile) } : {}),
         },
       });
       const repo = `${ref.registry}/${ref.repository}`;

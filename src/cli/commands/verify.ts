@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { ConfigError, InputError, UsageError, errorMessage } from '../../core/errors.js';
+import { InputError, UsageError, errorMessage } from '../../core/errors.js';
 import { parseReference } from '../../image/index.js';
 import {
   type IdentityRule,
@@ -10,6 +10,8 @@ import {
   verifyGpgSignatures,
 } from '../../signing/cosign/index.js';
 import {
+  MEDIA_TYPE_COSE,
+  MEDIA_TYPE_JWS,
   type NotationOutcome,
   loadTrustPolicy,
   openTrustStore,
@@ -21,6 +23,7 @@ import { type RevocationChecker, loadCrlFiles, revocationChecker } from '../../s
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { writeOutput } from '../output.js';
+import { readFlagFile } from '../read-flag-file.js';
 
 interface VerifyFlags {
   envelope?: string;
@@ -41,12 +44,14 @@ interface VerifyFlags {
   format: 'text' | 'json';
 }
 
-async function readInput(path: string, ctx: CliContext): Promise<Buffer> {
-  try {
-    return await readFile(resolve(ctx.cwd, path));
-  } catch (error) {
-    throw new ConfigError(`cannot read ${path}: ${errorMessage(error)}`, { cause: error });
-  }
+/**
+ * `--crl-cache` names a directory. A CRL file given there by mistake would be skipped silently (the cache is
+ * best effort), leaving an air-gapped run with every certificate `unknown`: refuse it up front instead.
+ */
+async function checkCrlCache(dir: string, ctx: CliContext): Promise<void> {
+  const info = await stat(resolve(ctx.cwd, dir)).catch(() => undefined);
+  if (info && !info.isDirectory())
+    throw new UsageError(`--crl-cache ${dir}: not a directory (give CRL files with --crl)`);
 }
 
 function outcomeText(o: NotationOutcome): string[] {
@@ -67,6 +72,7 @@ function outcomeText(o: NotationOutcome): string[] {
 /** The revocation settings the flags ask for; bad CRL files are input errors naming the file. */
 async function revocationFrom(flags: VerifyFlags, ctx: CliContext): Promise<RevocationChecker> {
   const budgetMs = flags.revocationTimeout ? parseDuration(flags.revocationTimeout) : undefined;
+  if (flags.crlCache) await checkCrlCache(flags.crlCache, ctx);
   let crls;
   try {
     crls = await loadCrlFiles((flags.crl ?? []).map((f) => resolve(ctx.cwd, f)));
@@ -91,7 +97,12 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .argument('[ref]', 'image reference; omit with --envelope')
     .option('--envelope <file>', 'verify a Notation signature envelope on disk')
-    .option('--media-type <type>', 'envelope media type (application/jose+json or application/cose)')
+    .addOption(
+      new Option('--media-type <type>', 'envelope media type (with --envelope)').choices([
+        MEDIA_TYPE_JWS,
+        MEDIA_TYPE_COSE,
+      ]),
+    )
     .option('--artifact <ref@digest>', 'the artifact the envelope must sign (with --envelope)')
     .option('--trust-policy <file>', 'Notation trust policy (trustpolicy.json)')
     .option('--trust-store <dir>', 'Notation trust store directory (x509/{ca,signingAuthority,tsa}/NAME)')
@@ -121,7 +132,7 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (refText: string | undefined, flags: VerifyFlags) => {
       const access = {
         ...(flags.insecure ? { insecure: true } : {}),
-        ...(flags.caFile ? { caFile: flags.caFile } : {}),
+        ...(flags.caFile ? { caFile: resolve(ctx.cwd, flags.caFile) } : {}),
       };
       const identity: IdentityRule | undefined = flags.signedIdentity
         ? {
@@ -138,7 +149,7 @@ export function register(program: Command, ctx: CliContext): void {
         if (!refText) throw new UsageError('an image reference is required');
         const ref = parseReference(refText);
         if (flags.key) {
-          const key = loadPublicKey(await readInput(flags.key, ctx), flags.key);
+          const key = loadPublicKey(await readFlagFile('--key', flags.key, ctx), flags.key);
           const result = await verifyCosignImage(ref, { key, ...(identity ? { identity } : {}), access });
           accepted = result.accepted;
           json = { kind: 'cosign', ...result };
@@ -183,7 +194,7 @@ export function register(program: Command, ctx: CliContext): void {
           const artifact = parseReference(flags.artifact);
           if (!artifact.digest) throw new UsageError('--artifact must name a digest (REF@sha256:HEX)');
           const outcome = await verifyNotation({
-            envelope: await readInput(flags.envelope, ctx),
+            envelope: await readFlagFile('--envelope', flags.envelope, ctx),
             envelopeMediaType: flags.mediaType,
             repository: `${artifact.registry}/${artifact.repository}`,
             digest: artifact.digest,

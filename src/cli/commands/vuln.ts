@@ -1,5 +1,6 @@
 // `image scan`, `image gate` and `fs scan`: vulnerability scanning and the grace-period gate. The `image` and
 // `fs` command groups belong to image.ts and fs.ts, which call registerImageScan / registerFsScan.
+import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { type Clock, fixedClock } from '../../core/clock.js';
@@ -146,6 +147,7 @@ export function registerImageScan(image: Command, ctx: CliContext): void {
     const pipeline = flags.recordBuild ? pipelineIdentity(ctx.env, flags.pipeline) : undefined;
     if (!flags.recordBuild && (flags.pipeline || flags.ledger || flags.store))
       throw new UsageError('--pipeline, --ledger and --store go with --record-build');
+    if (flags.recordBuild) await checkRecordTarget(ref, flags, ctx);
     const report = await runImage(ref, flags, flags.gate, ctx, false);
     if (pipeline) await recordBuild(report, pipeline, flags, ctx);
   });
@@ -195,6 +197,22 @@ async function runImage(
   await emit(report, flags, decision, ctx, gateOnly);
   if (decision?.outcome === 'fail') ctx.setExitCode(EXIT.FAILED);
   return report;
+}
+
+/**
+ * What `--record-build` needs, checked before the scan rather than after minutes of work: a registry image (a
+ * local layout or archive has no repository to vouch for), one ledger (the file or the store, as documented),
+ * and a ledger file path that can be a file.
+ */
+async function checkRecordTarget(ref: string, flags: RecordFlags, ctx: CliContext): Promise<void> {
+  if (/^(oci|oci-archive|docker-archive):/.test(ref))
+    throw new UsageError('--record-build needs an image in a registry (REGISTRY/REPOSITORY[:TAG|@DIGEST])');
+  if (flags.ledger !== undefined && flags.store !== undefined)
+    throw new UsageError('--ledger and --store: give one (the build is recorded in one ledger)');
+  if (flags.ledger !== undefined) {
+    const info = await stat(resolve(ctx.cwd, flags.ledger)).catch(() => undefined);
+    if (info && !info.isFile()) throw new UsageError(`--ledger ${flags.ledger}: not a regular file`);
+  }
 }
 
 /** The build ledger entry: this digest came out of this pipeline. Recorded whatever the gate said. */

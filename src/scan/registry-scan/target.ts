@@ -27,11 +27,21 @@ export function parseRegistryTarget(text: string): RegistryTarget {
   const slash = trimmed.indexOf('/');
   const registry = slash < 0 ? trimmed : trimmed.slice(0, slash);
   const prefix = slash < 0 ? '' : trimmed.slice(slash + 1);
+  // `user:password@host` is a secret in the target: say so without echoing it into CI logs.
+  if (registry.includes('@')) {
+    throw new UsageError(
+      'registry target: credentials in the target (USER:PASSWORD@HOST) are not supported; use --username and --password-stdin',
+    );
+  }
+  // The target is echoed in errors: control characters become visible, and a long one is cut.
+  const shown = JSON.stringify(text.slice(0, 300));
   if (!registry || !HOST.test(registry)) {
-    throw new UsageError(`registry target "${text}": expected HOST[:PORT][/repository-prefix]`);
+    throw new UsageError(`registry target ${shown}: expected HOST[:PORT][/repository-prefix]`);
   }
   if (prefix && !prefix.split('/').every((part) => REPOSITORY_COMPONENT.test(part))) {
-    throw new UsageError(`registry target "${text}": "${prefix}" is not a repository name prefix`);
+    throw new UsageError(
+      `registry target ${shown}: ${JSON.stringify(prefix.slice(0, 300))} is not a repository name prefix`,
+    );
   }
   return prefix ? { registry, prefix } : { registry };
 }

@@ -33,6 +33,10 @@ export async function requestTimestamp(
       },
       { timeoutMs: options.timeoutMs ?? 10_000, maxBytes: MAX_RESPONSE_BYTES },
     );
+    if (looksLikeHtml(answer))
+      throw new FetchFailure(
+        `${options.url}: answered an HTML page, not a time-stamp response (is this the TSA's RFC 3161 endpoint?)`,
+      );
     tokenDer = parseTimestampResponse(answer);
   } catch (error) {
     const message = error instanceof FetchFailure ? error.message : `${options.url}: ${errorMessage(error)}`;
@@ -46,4 +50,9 @@ export async function requestTimestamp(
   } catch (error) {
     throw new RemoteError(`timestamp authority ${options.url}: ${errorMessage(error)}`, { cause: error });
   }
+}
+
+/** A web server's page (a wrong URL, a proxy's login or error page) instead of DER, which starts with 0x30. */
+function looksLikeHtml(answer: Buffer): boolean {
+  return /^\s*</.test(answer.subarray(0, 64).toString('latin1'));
 }
