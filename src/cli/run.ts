@@ -59,10 +59,19 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
       return EXIT.USAGE;
     }
     const code = exitCodeFor(error);
-    ctx.stderr(`kubeward: error: ${errorMessage(error).split('\n')[0]}\n`);
+    ctx.stderr(`kubeward: error: ${visible(errorMessage(error).split('\n')[0] ?? '')}\n`);
     if (debug && error instanceof Error && error.stack) ctx.stderr(`${error.stack}\n`);
     else if (code === EXIT.INTERNAL)
       ctx.stderr('kubeward: this is a bug; run again with --debug for details\n');
     return code;
   }
+}
+
+/** Errors quote hostile input (file names, bytes of a file); control characters must not reach the terminal. */
+function visible(text: string): string {
+  return text.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }

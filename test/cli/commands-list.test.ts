@@ -86,3 +86,9 @@ test('the CLI imports only the command it runs', () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('control characters in an error (a hostile file name) are shown escaped, never sent to the terminal', async () => {
+  const run = await cli(['scan', '/nonexistent\x1b[2J\x07.yaml']);
+  assert.equal(run.code, 3);
+  assert.equal(run.stderr, 'kubeward: error: /nonexistent\\x1b[2J\\x07.yaml: cannot read: ENOENT\n');
+});
