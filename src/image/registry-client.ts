@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { rootCertificates } from 'node:tls';
 import type { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -22,6 +21,7 @@ import {
 import { MANIFEST_ACCEPT } from './media-types.js';
 import { type ImageReference, registryApiHost } from './reference.js';
 import { parseWwwAuthenticate } from './www-authenticate.js';
+import { readSmallFile, smallFileReason } from '../core/read-small-file.js';
 
 export interface RegistryOptions {
   /** Wins over the Docker config file. */
@@ -83,9 +83,9 @@ export class RegistryClient {
     let ca: string | undefined;
     if (options.caFile) {
       try {
-        ca = await readFile(options.caFile, 'utf8');
+        ca = (await readSmallFile(options.caFile, 16 * 1024 * 1024)).toString('utf8');
       } catch (error) {
-        throw new ConfigError(`cannot read CA file ${options.caFile}: ${errorMessage(error)}`, {
+        throw new ConfigError(`cannot read CA file ${options.caFile}: ${smallFileReason(error)}`, {
           cause: error,
         });
       }

@@ -3,10 +3,10 @@
  * per image repository; exceptions with a reason, an approver and an expiry. The zod schema is the single
  * source of validation and of the types; unknown keys are errors so a typo never disables the gate.
  */
-import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, errorMessage } from '../core/errors.js';
+import { readSmallFile, smallFileReason } from '../core/read-small-file.js';
 
 export const GATE_SEVERITIES = ['critical', 'high', 'medium', 'low', 'info', 'unknown'] as const;
 export type GateSeverity = (typeof GATE_SEVERITIES)[number];
@@ -86,14 +86,11 @@ export function parseGatePolicy(value: unknown, where: string): GatePolicy {
 export async function loadGatePolicy(path: string): Promise<GatePolicy> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = (await readSmallFile(path, 4 * 1024 * 1024)).toString('utf8');
   } catch (error) {
-    throw new ConfigError(
-      `${path}: cannot read the gate policy: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`,
-      {
-        cause: error,
-      },
-    );
+    throw new ConfigError(`${path}: cannot read the gate policy: ${smallFileReason(error)}`, {
+      cause: error,
+    });
   }
   let value: unknown;
   try {

@@ -2,10 +2,10 @@
  * Trust policy v1.0 (trust-store-trust-policy.md): schema, the validation rules Notation applies when it loads
  * a policy, lookup by repository, and the verification levels with their per-check overrides.
  */
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ConfigError, errorMessage } from '../../core/errors.js';
 import { TRUST_STORE_TYPES, type TrustStoreType } from './trust-store.js';
+import { readSmallFile, smallFileReason } from '../../core/read-small-file.js';
 
 export type Check = 'integrity' | 'authenticity' | 'authenticTimestamp' | 'expiry' | 'revocation';
 export type Action = 'enforce' | 'log' | 'skip';
@@ -233,9 +233,10 @@ export function parseTrustPolicy(json: unknown, source = 'trust policy'): TrustP
 export async function loadTrustPolicy(path: string): Promise<TrustPolicyDocument> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // A trust policy is a few kilobytes; the limit keeps `/dev/zero` or a huge file from being loaded.
+    text = (await readSmallFile(path, 4 * 1024 * 1024)).toString('utf8');
   } catch (error) {
-    throw new ConfigError(`cannot read trust policy ${path}: ${errorMessage(error)}`, { cause: error });
+    throw new ConfigError(`cannot read trust policy ${path}: ${smallFileReason(error)}`, { cause: error });
   }
   let json: unknown;
   try {
