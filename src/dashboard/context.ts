@@ -7,8 +7,10 @@ export interface PageContext {
   store: Store;
   clock: Clock;
   filters: Filters;
-  /** Running workloads, read once per request. */
+  /** Running workloads (of the filtered cluster, when the page honours that filter), read once per request. */
   workloads: WorkloadRecord[];
+  /** Every cluster with workloads or posture in the store, sorted: the choices of the cluster filter. */
+  clusters: string[];
 }
 
 /** digest -> namespaces of the workloads that run it. */

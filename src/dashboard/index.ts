@@ -126,7 +126,15 @@ export function createDashboard(options: DashboardOptions): Dashboard {
         return true;
       }
       try {
-        const ctx: PageContext = { store, clock, filters, workloads: await store.workloads() };
+        const [all, clusters] = await Promise.all([store.workloads(), store.clusters()]);
+        const byCluster = found.page.filters.includes('cluster') ? filters.cluster : undefined;
+        const ctx: PageContext = {
+          store,
+          clock,
+          filters,
+          workloads: byCluster === undefined ? all : all.filter((w) => w.cluster === byCluster),
+          clusters,
+        };
         const { data, html } = await found.page.run(ctx);
         const generatedAt = clock.now().toISOString();
         if (found.api) {
@@ -138,6 +146,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
             nav: PAGES.items.map((p) => ({ slug: p.slug, title: p.title })),
             filters,
             namespaces: found.page.filters.includes('namespace') ? await knownNamespaces(ctx) : [],
+            clusters: ctx.clusters,
             generatedAt,
             body: html,
           });

@@ -18,6 +18,7 @@ export function layout(options: {
   nav: readonly NavItem[];
   filters: Filters;
   namespaces: readonly string[];
+  clusters: readonly string[];
   generatedAt: string;
   body: string;
 }): string {
@@ -30,25 +31,20 @@ export function layout(options: {
     .join('');
   const api = `/api/v1/${page.apiName}`;
   const header = `<h1>${esc(page.title)}</h1><p>As of ${esc(options.generatedAt)} &middot; JSON: <a href="${esc(api)}">${esc(api)}</a></p><nav class="pages">${nav}</nav>`;
-  const form = filterForm(page, options.filters, options.namespaces);
+  const form = filterForm(page, options.filters, options.namespaces, options.clusters);
   return htmlDocument(`kubeward: ${page.title}`, header, `${form}${options.body}`);
 }
 
-function filterForm(page: DashboardPage, filters: Filters, namespaces: readonly string[]): string {
+function filterForm(
+  page: DashboardPage,
+  filters: Filters,
+  namespaces: readonly string[],
+  clusters: readonly string[],
+): string {
   if (page.filters.length === 0) return '';
   const fields: Record<FilterName, () => string> = {
-    namespace: () => {
-      const known = new Set(namespaces);
-      if (filters.namespace) known.add(filters.namespace);
-      const options = [...known]
-        .sort()
-        .map(
-          (ns) =>
-            `<option value="${esc(ns)}"${ns === filters.namespace ? ' selected' : ''}>${esc(ns)}</option>`,
-        )
-        .join('');
-      return `<label>Namespace<select name="namespace" id="filter-namespace"><option value="">all</option>${options}</select></label>`;
-    },
+    cluster: () => choice('cluster', 'Cluster', clusters, filters.cluster),
+    namespace: () => choice('namespace', 'Namespace', namespaces, filters.namespace),
     severity: () => {
       const options = SEVERITIES.map(
         (s) => `<option value="${s}"${s === filters.severity ? ' selected' : ''}>${s} and above</option>`,
@@ -59,6 +55,17 @@ function filterForm(page: DashboardPage, filters: Filters, namespaces: readonly 
       `<label class="check"><input type="checkbox" name="fixable" value="1" id="filter-fixable"${filters.fixable ? ' checked' : ''}> fixable only</label>`,
   };
   return `<form class="filters" method="get" action="${pageHref(page.slug)}">${page.filters.map((f) => fields[f]()).join('')}<button type="submit" id="filter-apply">Apply</button></form>`;
+}
+
+/** A select of the known values (and the chosen one, even when no longer known), `all` first. */
+function choice(name: string, label: string, known: readonly string[], chosen: string | undefined): string {
+  const values = new Set(known);
+  if (chosen) values.add(chosen);
+  const options = [...values]
+    .sort()
+    .map((v) => `<option value="${esc(v)}"${v === chosen ? ' selected' : ''}>${esc(v)}</option>`)
+    .join('');
+  return `<label>${label}<select name="${name}" id="filter-${name}"><option value="">all</option>${options}</select></label>`;
 }
 
 /** Rows a page table shows; the API answer has them all. Keeps pages small on large stores. */

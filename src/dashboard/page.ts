@@ -2,7 +2,7 @@
 // store into plain data (the JSON API answer) and a renderer of that same data as HTML.
 import type { PageContext } from './context.js';
 
-export type FilterName = 'namespace' | 'severity' | 'fixable';
+export type FilterName = 'cluster' | 'namespace' | 'severity' | 'fixable';
 
 export interface DashboardPage {
   /** '' is the front page (`/`, API `/api/v1/scorecard`). */

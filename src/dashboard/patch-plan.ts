@@ -32,6 +32,7 @@ export interface ContainerPlan {
 }
 
 export interface WorkloadPlan {
+  cluster: string;
   namespace: string;
   kind: string;
   name: string;
@@ -156,11 +157,12 @@ export function checklistFor(
 export function buildPatchPlan(
   workloads: readonly WorkloadRecord[],
   scans: readonly ImageScanRecord[],
-  filters: { namespace?: string; severity?: Severity },
+  filters: { cluster?: string; namespace?: string; severity?: Severity },
 ): WorkloadPlan[] {
   const byDigest = new Map(scans.filter((s) => s.error === undefined).map((s) => [s.digest, s]));
   const plans: WorkloadPlan[] = [];
   for (const w of workloads) {
+    if (filters.cluster && w.cluster !== filters.cluster) continue;
     if (filters.namespace && w.namespace !== filters.namespace) continue;
     const containers: ContainerPlan[] = [];
     for (const image of w.images) {
@@ -183,6 +185,7 @@ export function buildPatchPlan(
     if (containers.length === 0) continue;
     const strategy = w.kind === 'Deployment' ? 'canary' : 'blue-green';
     plans.push({
+      cluster: w.cluster,
       namespace: w.namespace,
       kind: w.kind,
       name: w.name,
@@ -192,6 +195,10 @@ export function buildPatchPlan(
     });
   }
   return plans.sort(
-    (a, b) => byText(a.namespace, b.namespace) || byText(a.kind, b.kind) || byText(a.name, b.name),
+    (a, b) =>
+      byText(a.cluster, b.cluster) ||
+      byText(a.namespace, b.namespace) ||
+      byText(a.kind, b.kind) ||
+      byText(a.name, b.name),
   );
 }

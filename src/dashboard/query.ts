@@ -1,8 +1,11 @@
 // The dashboard's filters from the query string, bounded: a known set of keys with validated values.
 import type { Severity } from '../core/severity.js';
 import { isSeverity } from '../core/severity.js';
+import { clusterNameProblem } from '../store/records.js';
 
 export interface Filters {
+  /** Only this cluster of a fleet sharing the store (`serve --cluster-name`). */
+  cluster?: string;
   /** Only this namespace. */
   namespace?: string;
   /** Only this severity and above. */
@@ -29,6 +32,13 @@ export function parseFilters(search: string): Filters {
     if (values.length > 1) throw new FilterError(`${key}: given more than once`);
     return values[0];
   };
+  const cluster = one('cluster');
+  if (cluster !== undefined && cluster !== '') {
+    // The same bound as the store's: a name the store would refuse cannot match anything stored.
+    const problem = clusterNameProblem(cluster);
+    if (problem) throw new FilterError(`cluster: ${problem}`);
+    filters.cluster = cluster;
+  }
   const namespace = one('namespace');
   if (namespace !== undefined && namespace !== '') {
     if (!NAMESPACE.test(namespace)) throw new FilterError('namespace: not a Kubernetes namespace name');
@@ -50,6 +60,7 @@ export function parseFilters(search: string): Filters {
 
 export function filtersJson(filters: Filters): Record<string, unknown> {
   return {
+    cluster: filters.cluster ?? null,
     namespace: filters.namespace ?? null,
     severity: filters.severity ?? null,
     fixable: filters.fixable,

@@ -6,7 +6,9 @@
  * exactly what serve watches, plus leases in its own namespace. The pod meets the restricted Pod Security
  * profile.
  */
+import { UsageError } from '../core/errors.js';
 import { WATCHED_RESOURCES } from '../serve/watched-resources.js';
+import { clusterNameProblem } from '../store/records.js';
 
 type Obj = Record<string, unknown>;
 
@@ -22,6 +24,11 @@ export interface ServeInstallOptions {
   interval: string;
   /** Namespaces to watch; all when empty. */
   watchNamespaces: readonly string[];
+  /**
+   * `--cluster-name` of serve: this cluster's name in a store a fleet shares. Unset, serve runs in-cluster
+   * and calls it `default`, so every cluster sharing one PostgreSQL store needs its own.
+   */
+  clusterName?: string;
   name?: string;
 }
 
@@ -76,7 +83,16 @@ export function restrictedNamespace(name: string, labels: Record<string, string>
   };
 }
 
+/** Kubernetes expands `$(VAR)` in container args; `$$` is its escape, so a name is passed as written. */
+function kubeArg(text: string): string {
+  return text.replaceAll('$', '$$$$');
+}
+
 export function renderServeInstall(options: ServeInstallOptions): Obj[] {
+  if (options.clusterName !== undefined) {
+    const problem = clusterNameProblem(options.clusterName);
+    if (problem) throw new UsageError(`--cluster-name: ${problem}`);
+  }
   const name = options.name ?? 'kubeward-serve';
   const ns = options.namespace;
   const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'kubeward' };
@@ -190,6 +206,7 @@ function deployment(
     '6h',
     ...options.watchNamespaces.flatMap((n) => ['--namespace', n]),
     ...(postgres ? ['--leader-elect', '--lease-name', name] : []),
+    ...(options.clusterName !== undefined ? ['--cluster-name', kubeArg(options.clusterName)] : []),
   ];
   const mounts = [
     { name: 'data', mountPath: DATA_DIR },

@@ -1,7 +1,8 @@
 // What `serve` and registry scans keep in the store, as scorecard inputs: the latest image scans (registry),
-// the newest posture snapshot (the manifest checks over the cluster) and the runtime alerts.
+// the newest posture snapshot of each cluster (the manifest checks over it) and the runtime alerts.
 import { SEVERITIES } from '../core/severity.js';
-import type { ImageScanRecord, StoredAlert, Store } from '../store/model.js';
+import type { ImageScanRecord, PostureSnapshot, StoredAlert, Store } from '../store/model.js';
+import { DEFAULT_CLUSTER } from '../store/model.js';
 import { POSTURE_AREAS, STORE_RECORD_AREAS } from './area-map.js';
 import { findingsReportReader } from './inputs/findings-report.js';
 import { isRecord } from './inputs/reader.js';
@@ -13,9 +14,9 @@ export const STORE_SOURCE = 'store';
 export const STORE_ALERT_LIMIT = 1000;
 
 export async function readStore(store: Store): Promise<SourceResult> {
-  const [scans, history, alerts] = await Promise.all([
+  const [scans, snapshots, alerts] = await Promise.all([
     store.latestImageScans(),
-    store.postureHistory(1),
+    newestPerCluster(store),
     store.alerts(STORE_ALERT_LIMIT),
   ]);
   const assessed = new Set<AreaId>();
@@ -24,24 +25,38 @@ export async function readStore(store: Store): Promise<SourceResult> {
   const scanned = scans.filter((s) => s.error === undefined);
   if (scanned.length > 0) assessed.add(STORE_RECORD_AREAS.imageScans);
   for (const scan of scanned) findings.push(...imageScanFindings(scan));
-  const snapshot = history[0];
-  if (snapshot) {
+  // A fleet sharing the store: each cluster's newest pass counts, and its label names the cluster.
+  const fleet = snapshots.length > 1;
+  for (const snapshot of snapshots) {
     for (const area of POSTURE_AREAS) assessed.add(area);
     const valid = snapshot.findings.filter(isRecord);
+    const pass = fleet ? `${snapshot.cluster ?? DEFAULT_CLUSTER} ${snapshot.takenAt}` : snapshot.takenAt;
     try {
       const posture = findingsReportReader.read(
         { schemaVersion: 1, rules: [], findings: valid },
-        `${STORE_SOURCE} (posture ${snapshot.takenAt})`,
+        `${STORE_SOURCE} (posture ${pass})`,
       );
       findings.push(...posture.findings);
       warnings.push(...posture.warnings);
     } catch (error) {
-      warnings.push(`posture snapshot ${snapshot.takenAt}: ${(error as Error).message}`);
+      warnings.push(`posture snapshot ${pass}: ${(error as Error).message}`);
     }
   }
   if (alerts.length > 0) assessed.add(STORE_RECORD_AREAS.alerts);
   for (const alert of alerts) findings.push(alertFinding(alert));
   return { source: STORE_SOURCE, kind: 'store', assessed: [...assessed], findings, warnings };
+}
+
+/**
+ * The newest posture snapshot of every cluster, ordered by cluster name. The store keeps the findings of each
+ * cluster's newest snapshot, so none comes back empty.
+ */
+async function newestPerCluster(store: Store): Promise<PostureSnapshot[]> {
+  const clusters = await store.clusters();
+  const perCluster = await Promise.all(
+    clusters.map(async (cluster) => (await store.postureHistory(1, cluster))[0]),
+  );
+  return perCluster.filter((s): s is PostureSnapshot => s !== undefined);
 }
 
 export function imageLabel(scan: Pick<ImageScanRecord, 'repository' | 'digest'>): string {

@@ -18,6 +18,7 @@ import type { KubeClient } from '../k8s/live/watch-transport.js';
 import type { Config } from '../scan/config.js';
 import type { OriginResolver } from '../scan/registry-scan/index.js';
 import type { Store } from '../store/model.js';
+import { DEFAULT_CLUSTER } from '../store/model.js';
 import { VulnStore } from '../vulndb/store.js';
 import type { ImageScanner, ScannerStats } from './image-scans.js';
 import { createImageScanner } from './image-scans.js';
@@ -28,6 +29,11 @@ import { ownerIndex, runningImages, workloadRecords } from './workloads.js';
 export interface ServeOptions {
   client: KubeClient;
   store: Store;
+  /**
+   * Names this cluster in the store (`--cluster-name`), so a fleet's leaders share one store without replacing
+   * each other's workloads. Default DEFAULT_CLUSTER.
+   */
+  clusterName?: string;
   clock: Clock;
   toolVersion: string;
   /** Vulnerability database file; image scanning waits while it does not exist. */
@@ -108,6 +114,7 @@ export function startServe(options: ServeOptions): ServeController {
   const resources = options.resources ?? WATCHED_RESOURCES;
   const namespaces = options.namespaces && options.namespaces.length > 0 ? options.namespaces : [undefined];
   const source = `${options.client.server} (context ${options.client.context})`;
+  const cluster = options.clusterName ?? DEFAULT_CLUSTER;
   const scannerStats = { ...EMPTY_SCANS };
   let scanner: ImageScanner | undefined;
   let elector: LeaderElector | undefined;
@@ -168,7 +175,7 @@ export function startServe(options: ServeOptions): ServeController {
     const now = options.clock.now().toISOString();
     const all = objects();
     const pods = objects(POD_RESOURCE);
-    await options.store.putWorkloads(workloadRecords(pods, ownerIndex(all), now), now);
+    await options.store.putWorkloads(workloadRecords(pods, ownerIndex(all), now, cluster), now, cluster);
     const version = readDbVersion(options.dbPath);
     if (version !== dbVersion) {
       if (version && dbVersion)
@@ -185,7 +192,7 @@ export function startServe(options: ServeOptions): ServeController {
         source,
         ...(options.config ? { config: options.config } : {}),
       });
-      await options.store.putPostureSnapshot(snapshot);
+      await options.store.putPostureSnapshot({ ...snapshot, cluster });
       lastPostureAt = snapshot.takenAt;
     }
   }

@@ -5,6 +5,7 @@ import { parseReference } from '../image/reference.js';
 import type { JsonObject } from '../k8s/object.js';
 import { asArray, isObject } from '../k8s/object.js';
 import type { WorkloadRecord } from '../store/model.js';
+import { DEFAULT_CLUSTER } from '../store/model.js';
 
 export interface RunningImage {
   /** `registry/repository@sha256:...`, what the scanner pulls. */
@@ -173,6 +174,7 @@ export function workloadRecords(
   pods: readonly JsonObject[],
   owners: ReadonlyMap<string, JsonObject>,
   seenAt: string,
+  cluster: string = DEFAULT_CLUSTER,
 ): WorkloadRecord[] {
   const records = new Map<string, WorkloadRecord>();
   for (const pod of pods) {
@@ -180,7 +182,7 @@ export function workloadRecords(
     const namespace = str(meta(pod)['namespace']) ?? 'default';
     const { kind, name } = workloadOf(pod, owners);
     const key = `${namespace}/${kind}/${name}`;
-    const record = records.get(key) ?? { namespace, kind, name, images: [], seenAt };
+    const record = records.get(key) ?? { cluster, namespace, kind, name, images: [], seenAt };
     for (const c of containerImages(pod)) {
       const exists = record.images.some(
         (i) => i.container === c.container && i.image === c.image && i.digest === c.digest,

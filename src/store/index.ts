@@ -9,7 +9,8 @@ import { parseStoreLocation } from './location.js';
 import { SqliteStore } from './sqlite.js';
 
 export type * from './model.js';
-export { DEFAULT_HISTORY_LIMIT } from './model.js';
+export { DEFAULT_CLUSTER, DEFAULT_HISTORY_LIMIT } from './model.js';
+export { MAX_CLUSTER_NAME, clusterNameProblem } from './records.js';
 export { isPostgresUrl } from './location.js';
 
 export interface OpenStoreOptions {

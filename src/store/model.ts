@@ -77,6 +77,8 @@ export interface RunItem {
 /** Posture findings of one `serve` pass over the cluster, summarised for history charts. */
 export interface PostureSnapshot {
   takenAt: string;
+  /** The cluster the pass looked at (`serve --cluster-name`); absent on input means DEFAULT_CLUSTER. */
+  cluster?: string;
   /** Counts by severity and namespace. */
   counts: { namespace: string; severity: Severity; count: number }[];
   /** The findings themselves (JSON report form), newest snapshot only is kept in full by default. */
@@ -85,6 +87,8 @@ export interface PostureSnapshot {
 
 /** A workload seen running, with the images it runs (by digest when the pod status gave one). */
 export interface WorkloadRecord {
+  /** The cluster it runs in: `putWorkloads` stamps the name it was given, whatever this field said. */
+  cluster: string;
   namespace: string;
   kind: string;
   name: string;
@@ -101,6 +105,9 @@ export interface StoredAlert {
   namespace?: string;
   user?: string;
 }
+
+/** The cluster name of rows written before stores knew clusters (schema 1), and of callers that give none. */
+export const DEFAULT_CLUSTER = 'default';
 
 /** How many rows `postureHistory`, `alerts` and `recentRuns` return when no limit is given. */
 export const DEFAULT_HISTORY_LIMIT = 100;
@@ -149,16 +156,22 @@ export interface Store {
   runItems(runId: string): Promise<RunItem[]>;
 
   /**
-   * Replaces the whole set of running workloads atomically; every stored record gets `seenAt` (the time of
-   * the pass that saw the set), whatever its own field said.
+   * Replaces one cluster's set of running workloads atomically (`cluster` defaults to DEFAULT_CLUSTER), leaving
+   * other clusters' sets alone, so a fleet of `serve` leaders can share one store. Every stored record gets
+   * `seenAt` (the time of the pass that saw the set) and `cluster`, whatever its own fields said.
    */
-  putWorkloads(workloads: WorkloadRecord[], seenAt: string): Promise<void>;
-  /** Ordered by namespace, kind, name. */
-  workloads(): Promise<WorkloadRecord[]>;
-  /** Keeps `findings` of the newest snapshot only; older snapshots keep their counts with `findings: []`. */
+  putWorkloads(workloads: WorkloadRecord[], seenAt: string, cluster?: string): Promise<void>;
+  /** Every cluster's workloads, or one cluster's; ordered by cluster, namespace, kind, name. */
+  workloads(cluster?: string): Promise<WorkloadRecord[]>;
+  /** The clusters that have workloads or posture snapshots in the store, sorted (byte order). */
+  clusters(): Promise<string[]>;
+  /**
+   * Keeps `findings` of each cluster's newest snapshot only; older snapshots keep their counts with
+   * `findings: []`.
+   */
   putPostureSnapshot(snapshot: PostureSnapshot): Promise<void>;
-  /** Newest first; `limit` defaults to DEFAULT_HISTORY_LIMIT. */
-  postureHistory(limit?: number): Promise<PostureSnapshot[]>;
+  /** Newest first, every cluster's or one cluster's; `limit` defaults to DEFAULT_HISTORY_LIMIT. */
+  postureHistory(limit?: number, cluster?: string): Promise<PostureSnapshot[]>;
   putAlerts(alerts: StoredAlert[]): Promise<void>;
   /** Newest first (by `time`); `limit` defaults to DEFAULT_HISTORY_LIMIT. */
   alerts(limit?: number): Promise<StoredAlert[]>;

@@ -22,6 +22,7 @@ import type {
   WorkloadRow,
 } from './records.js';
 import {
+  clusterName,
   decodeAlert,
   decodeBuild,
   decodeImageScan,
@@ -124,6 +125,17 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; statements: readon
         user_name TEXT
       )`,
       'CREATE INDEX alerts_by_time ON alerts (time_ms DESC, id DESC)',
+    ],
+  },
+  {
+    // Fleets: several clusters share one store; rows written before clusters existed belong to `default`.
+    version: 2,
+    statements: [
+      "ALTER TABLE workloads ADD COLUMN cluster TEXT NOT NULL DEFAULT 'default'",
+      'ALTER TABLE workloads DROP CONSTRAINT workloads_pkey',
+      'ALTER TABLE workloads ADD PRIMARY KEY (cluster, namespace, kind, name)',
+      "ALTER TABLE posture_snapshots ADD COLUMN cluster TEXT NOT NULL DEFAULT 'default'",
+      'CREATE INDEX posture_by_cluster_time ON posture_snapshots (cluster, taken_ms DESC, id DESC)',
     ],
   },
 ];
@@ -346,64 +358,88 @@ export class PostgresStore implements Store {
     return rows.map(decodeRunItem);
   }
 
-  async putWorkloads(workloads: WorkloadRecord[], seenAt: string): Promise<void> {
+  async putWorkloads(workloads: WorkloadRecord[], seenAt: string, cluster?: string): Promise<void> {
     timestampMs(seenAt, 'workloads seenAt');
+    const name = clusterName(cluster, 'workloads cluster');
     const unique = dedupeWorkloads(workloads);
     await this.transaction(async (client) => {
-      // Two replicas replacing the set at once would otherwise each delete the rows they can see and then
+      // Two replicas replacing a set at once would otherwise each delete the rows they can see and then
       // collide inserting; this lock lets readers through and serialises the replacers.
       await client.query('LOCK TABLE workloads IN SHARE ROW EXCLUSIVE MODE');
-      await client.query('DELETE FROM workloads');
+      await client.query('DELETE FROM workloads WHERE cluster = $1', [name]);
       for (const batch of batches(unique)) {
         await client.query(
-          `INSERT INTO workloads (namespace, kind, name, images, seen_at)
-           SELECT n, k, w, i::json, $5 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t (n, k, w, i)`,
+          `INSERT INTO workloads (cluster, namespace, kind, name, images, seen_at)
+           SELECT $6, n, k, w, i::json, $5 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t (n, k, w, i)`,
           [
             batch.map((w) => w.namespace ?? ''),
             batch.map((w) => w.kind),
             batch.map((w) => w.name),
             batch.map((w) => JSON.stringify(w.images ?? [])),
             seenAt,
+            name,
           ],
         );
       }
     });
   }
 
-  async workloads(): Promise<WorkloadRecord[]> {
-    const rows = await this.query<WorkloadRow>(
-      'SELECT namespace, kind, name, images::text AS images, seen_at FROM workloads ORDER BY namespace, kind, name',
-    );
+  async workloads(cluster?: string): Promise<WorkloadRecord[]> {
+    const select = 'SELECT cluster, namespace, kind, name, images::text AS images, seen_at FROM workloads';
+    // Byte order, as SQLite sorts, whatever the database's collation.
+    const order = 'ORDER BY cluster COLLATE "C", namespace COLLATE "C", kind COLLATE "C", name COLLATE "C"';
+    const rows =
+      cluster === undefined
+        ? await this.query<WorkloadRow>(`${select} ${order}`)
+        : await this.query<WorkloadRow>(`${select} WHERE cluster = $1 ${order}`, [cluster]);
     return rows.map(decodeWorkload);
+  }
+
+  async clusters(): Promise<string[]> {
+    const rows = await this.query<{ cluster: string }>(
+      `SELECT cluster FROM (SELECT cluster FROM workloads UNION SELECT cluster FROM posture_snapshots) AS c
+       ORDER BY cluster COLLATE "C"`,
+    );
+    return rows.map((r) => r.cluster);
   }
 
   async putPostureSnapshot(snapshot: PostureSnapshot): Promise<void> {
     const takenMs = timestampMs(snapshot.takenAt, 'posture takenAt');
+    const cluster = clusterName(snapshot.cluster, 'posture cluster');
     await this.transaction(async (client) => {
       await client.query(
-        `INSERT INTO posture_snapshots (taken_at, taken_ms, counts, findings, has_findings)
-         VALUES ($1, $2, $3::json, $4::json, TRUE)`,
+        `INSERT INTO posture_snapshots (cluster, taken_at, taken_ms, counts, findings, has_findings)
+         VALUES ($1, $2, $3, $4::json, $5::json, TRUE)`,
         [
+          cluster,
           snapshot.takenAt,
           takenMs,
           JSON.stringify(snapshot.counts ?? []),
           JSON.stringify(snapshot.findings ?? []),
         ],
       );
-      // Full findings are large and only the newest is shown; history charts need the counts alone.
+      // Full findings are large and only each cluster's newest is shown; history charts need the counts alone.
       await client.query(
-        `UPDATE posture_snapshots SET findings = '[]'::json, has_findings = FALSE WHERE has_findings AND id <>
-           (SELECT id FROM posture_snapshots ORDER BY taken_ms DESC, id DESC LIMIT 1)`,
+        `UPDATE posture_snapshots SET findings = '[]'::json, has_findings = FALSE
+         WHERE cluster = $1 AND has_findings AND id <>
+           (SELECT id FROM posture_snapshots WHERE cluster = $1 ORDER BY taken_ms DESC, id DESC LIMIT 1)`,
+        [cluster],
       );
     });
   }
 
-  async postureHistory(limit?: number): Promise<PostureSnapshot[]> {
-    const rows = await this.query<PostureRow>(
-      `SELECT taken_at, counts::text AS counts, findings::text AS findings FROM posture_snapshots
-       ORDER BY taken_ms DESC, id DESC LIMIT $1`,
-      [queryLimit(limit)],
-    );
+  async postureHistory(limit?: number, cluster?: string): Promise<PostureSnapshot[]> {
+    const select =
+      'SELECT cluster, taken_at, counts::text AS counts, findings::text AS findings FROM posture_snapshots';
+    const rows =
+      cluster === undefined
+        ? await this.query<PostureRow>(`${select} ORDER BY taken_ms DESC, id DESC LIMIT $1`, [
+            queryLimit(limit),
+          ])
+        : await this.query<PostureRow>(
+            `${select} WHERE cluster = $2 ORDER BY taken_ms DESC, id DESC LIMIT $1`,
+            [queryLimit(limit), cluster],
+          );
     return rows.map(decodePosture);
   }
 

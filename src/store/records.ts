@@ -15,7 +15,7 @@ import type {
   StoredVuln,
   WorkloadRecord,
 } from './model.js';
-import { DEFAULT_HISTORY_LIMIT } from './model.js';
+import { DEFAULT_CLUSTER, DEFAULT_HISTORY_LIMIT } from './model.js';
 
 /** The most rows one query returns, whatever limit a caller (perhaps an HTTP query string) asks for. */
 export const MAX_QUERY_LIMIT = 10_000;
@@ -163,7 +163,30 @@ export function validateRunItem(item: RunItem): void {
   requireText(item.digest, 'run item digest');
 }
 
+/** The most characters of a cluster name: a kubeconfig context name fits; a hostile query string does not. */
+export const MAX_CLUSTER_NAME = 253;
+
+/**
+ * Why a cluster name cannot be stored, or undefined when it can: it must be non-empty, bounded and free of
+ * control characters (it is shown on the dashboard and printed in logs). Context names such as EKS ARNs fit.
+ */
+export function clusterNameProblem(value: string): string | undefined {
+  if (typeof value !== 'string' || value === '') return 'must not be empty';
+  if (value.length > MAX_CLUSTER_NAME) return `must be at most ${MAX_CLUSTER_NAME} characters`;
+  if (/\p{Cc}/u.test(value)) return 'must not contain control characters';
+  return undefined;
+}
+
+/** A cluster name as stored; `undefined` means DEFAULT_CLUSTER. */
+export function clusterName(value: string | undefined, field = 'cluster'): string {
+  if (value === undefined) return DEFAULT_CLUSTER;
+  const problem = clusterNameProblem(value);
+  if (problem) throw new InputError(`store: ${field}: ${problem}`);
+  return value;
+}
+
 export interface WorkloadRow {
+  cluster: string;
   namespace: string;
   kind: string;
   name: string;
@@ -173,6 +196,7 @@ export interface WorkloadRow {
 
 export function decodeWorkload(row: WorkloadRow): WorkloadRecord {
   return {
+    cluster: row.cluster,
     namespace: row.namespace,
     kind: row.kind,
     name: row.name,
@@ -193,6 +217,7 @@ export function dedupeWorkloads(workloads: readonly WorkloadRecord[]): WorkloadR
 }
 
 export interface PostureRow {
+  cluster: string;
   taken_at: string;
   counts: string;
   findings: string;
@@ -201,6 +226,7 @@ export interface PostureRow {
 export function decodePosture(row: PostureRow): PostureSnapshot {
   return {
     takenAt: row.taken_at,
+    cluster: row.cluster,
     counts: parseJsonArray<{ namespace: string; severity: Severity; count: number }>(
       row.counts,
       'posture counts',

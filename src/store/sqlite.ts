@@ -22,6 +22,7 @@ import type {
   WorkloadRow,
 } from './records.js';
 import {
+  clusterName,
   decodeAlert,
   decodeBuild,
   decodeImageScan,
@@ -124,6 +125,28 @@ export const SQLITE_MIGRATIONS: readonly { version: number; statements: readonly
         user_name TEXT
       )`,
       'CREATE INDEX alerts_by_time ON alerts (time_ms DESC, id DESC)',
+    ],
+  },
+  {
+    // Fleets: several clusters share one store. SQLite cannot change a primary key in place, so the workloads
+    // table is rebuilt; rows written before clusters existed belong to `default`.
+    version: 2,
+    statements: [
+      `CREATE TABLE workloads_v2 (
+        cluster TEXT NOT NULL,
+        namespace TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        images TEXT NOT NULL,
+        seen_at TEXT NOT NULL,
+        PRIMARY KEY (cluster, namespace, kind, name)
+      )`,
+      `INSERT INTO workloads_v2 (cluster, namespace, kind, name, images, seen_at)
+        SELECT 'default', namespace, kind, name, images, seen_at FROM workloads`,
+      'DROP TABLE workloads',
+      'ALTER TABLE workloads_v2 RENAME TO workloads',
+      "ALTER TABLE posture_snapshots ADD COLUMN cluster TEXT NOT NULL DEFAULT 'default'",
+      'CREATE INDEX posture_by_cluster_time ON posture_snapshots (cluster, taken_ms DESC, id DESC)',
     ],
   },
 ];
@@ -349,60 +372,74 @@ export class SqliteStore implements Store {
     return rows.map(decodeRunItem);
   }
 
-  async putWorkloads(workloads: WorkloadRecord[], seenAt: string): Promise<void> {
+  async putWorkloads(workloads: WorkloadRecord[], seenAt: string, cluster?: string): Promise<void> {
     timestampMs(seenAt, 'workloads seenAt');
+    const name = clusterName(cluster, 'workloads cluster');
     const unique = dedupeWorkloads(workloads);
     this.write(() => {
-      this.db.prepare('DELETE FROM workloads').run();
+      this.db.prepare('DELETE FROM workloads WHERE cluster = ?').run(name);
       const insert = this.db.prepare(
-        'INSERT INTO workloads (namespace, kind, name, images, seen_at) VALUES (?, ?, ?, ?, ?)',
+        'INSERT INTO workloads (cluster, namespace, kind, name, images, seen_at) VALUES (?, ?, ?, ?, ?, ?)',
       );
       for (const w of unique)
-        insert.run(w.namespace ?? '', w.kind, w.name, JSON.stringify(w.images ?? []), seenAt);
+        insert.run(name, w.namespace ?? '', w.kind, w.name, JSON.stringify(w.images ?? []), seenAt);
     });
   }
 
-  async workloads(): Promise<WorkloadRecord[]> {
-    const rows = this.guard(
-      () =>
-        this.db
-          .prepare(
-            'SELECT namespace, kind, name, images, seen_at FROM workloads ORDER BY namespace, kind, name',
-          )
-          .all() as WorkloadRow[],
+  async workloads(cluster?: string): Promise<WorkloadRecord[]> {
+    const select = 'SELECT cluster, namespace, kind, name, images, seen_at FROM workloads';
+    const order = 'ORDER BY cluster, namespace, kind, name';
+    const rows = this.guard(() =>
+      cluster === undefined
+        ? (this.db.prepare(`${select} ${order}`).all() as WorkloadRow[])
+        : (this.db.prepare(`${select} WHERE cluster = ? ${order}`).all(cluster) as WorkloadRow[]),
     );
     return rows.map(decodeWorkload);
   }
 
+  async clusters(): Promise<string[]> {
+    return this.guard(
+      () =>
+        this.db
+          .prepare(
+            'SELECT cluster FROM workloads UNION SELECT DISTINCT cluster FROM posture_snapshots ORDER BY cluster',
+          )
+          .pluck()
+          .all() as string[],
+    );
+  }
+
   async putPostureSnapshot(snapshot: PostureSnapshot): Promise<void> {
     const takenMs = timestampMs(snapshot.takenAt, 'posture takenAt');
+    const cluster = clusterName(snapshot.cluster, 'posture cluster');
     const counts = JSON.stringify(snapshot.counts ?? []);
     const findings = JSON.stringify(snapshot.findings ?? []);
     this.write(() => {
       this.db
         .prepare(
-          'INSERT INTO posture_snapshots (taken_at, taken_ms, counts, findings, has_findings) VALUES (?, ?, ?, ?, 1)',
+          `INSERT INTO posture_snapshots (cluster, taken_at, taken_ms, counts, findings, has_findings)
+           VALUES (?, ?, ?, ?, ?, 1)`,
         )
-        .run(snapshot.takenAt, takenMs, counts, findings);
-      // Full findings are large and only the newest is shown; history charts need the counts alone.
+        .run(cluster, snapshot.takenAt, takenMs, counts, findings);
+      // Full findings are large and only each cluster's newest is shown; history charts need the counts alone.
       this.db
         .prepare(
-          `UPDATE posture_snapshots SET findings = '[]', has_findings = 0 WHERE has_findings = 1 AND id <>
-             (SELECT id FROM posture_snapshots ORDER BY taken_ms DESC, id DESC LIMIT 1)`,
+          `UPDATE posture_snapshots SET findings = '[]', has_findings = 0
+           WHERE cluster = @cluster AND has_findings = 1 AND id <>
+             (SELECT id FROM posture_snapshots WHERE cluster = @cluster ORDER BY taken_ms DESC, id DESC LIMIT 1)`,
         )
-        .run();
+        .run({ cluster });
     });
   }
 
-  async postureHistory(limit?: number): Promise<PostureSnapshot[]> {
+  async postureHistory(limit?: number, cluster?: string): Promise<PostureSnapshot[]> {
     const n = queryLimit(limit);
-    const rows = this.guard(
-      () =>
-        this.db
-          .prepare(
-            'SELECT taken_at, counts, findings FROM posture_snapshots ORDER BY taken_ms DESC, id DESC LIMIT ?',
-          )
-          .all(n) as PostureRow[],
+    const select = 'SELECT cluster, taken_at, counts, findings FROM posture_snapshots';
+    const order = 'ORDER BY taken_ms DESC, id DESC LIMIT ?';
+    const rows = this.guard(() =>
+      cluster === undefined
+        ? (this.db.prepare(`${select} ${order}`).all(n) as PostureRow[])
+        : (this.db.prepare(`${select} WHERE cluster = ? ${order}`).all(cluster, n) as PostureRow[]),
     );
     return rows.map(decodePosture);
   }

@@ -119,7 +119,7 @@ describe('API answers what the pages show', () => {
       [RUNNER_REPO],
     );
     const filtered = await api<ImagesAnswer & { filters: unknown }>('images?severity=high&fixable=1');
-    assert.deepEqual(filtered.filters, { namespace: null, severity: 'high', fixable: true });
+    assert.deepEqual(filtered.filters, { cluster: null, namespace: null, severity: 'high', fixable: true });
     const vulns = filtered.images.flatMap((i) => i.matching);
     assert.ok(vulns.length > 0);
     assert.ok(
@@ -174,6 +174,7 @@ describe('API answers what the pages show', () => {
 
   it('patch plan: the frontend moves to the 1.1 digest that fixes its npm vulnerabilities; the runner rebuilds', async () => {
     interface Plan {
+      cluster: string;
       namespace: string;
       name: string;
       strategy: string;
@@ -185,8 +186,8 @@ describe('API answers what the pages show', () => {
     }
     const { plans } = await api<{ plans: Plan[] }>('patch-plan');
     assert.deepEqual(
-      plans.map((p) => `${p.namespace}/${p.name}:${p.strategy}`),
-      ['plugins/plugin-runner:blue-green', 'shop/frontend:canary'],
+      plans.map((p) => `${p.cluster}:${p.namespace}/${p.name}:${p.strategy}`),
+      ['edge:plugins/plugin-runner:blue-green', 'prod-eu:shop/frontend:canary'],
     );
     const frontend = plans[1]?.containers[0];
     assert.equal(frontend?.moveTo?.digest, seeded.debianDigest);
@@ -205,6 +206,25 @@ describe('API answers what the pages show', () => {
       ['frontend'],
     );
   });
+
+  it('filters by cluster: the API, the page column and the form know the fleet', async () => {
+    type Plan = { cluster: string; name: string };
+    const edge = await api<{ filters: { cluster: string | null }; plans: Plan[] }>('patch-plan?cluster=edge');
+    assert.equal(edge.filters.cluster, 'edge');
+    assert.deepEqual(
+      edge.plans.map((p) => `${p.cluster}:${p.name}`),
+      ['edge:plugin-runner'],
+    );
+    assert.deepEqual((await api<{ plans: Plan[] }>('patch-plan?cluster=nowhere')).plans, []);
+    const html = await (await fetch(`${base}/patch-plan?cluster=prod-eu`)).text();
+    assert.match(html, /<th>Cluster<\/th>/);
+    assert.match(html, /<span class="cluster">prod-eu<\/span>/);
+    assert.doesNotMatch(html, /plugin-runner/);
+    assert.match(
+      html,
+      /<option value="edge">edge<\/option><option value="prod-eu" selected>prod-eu<\/option>/,
+    );
+  });
 });
 
 describe('bounds', () => {
@@ -213,6 +233,12 @@ describe('bounds', () => {
     { path: '/api/v1/images?namespace=Not_A_Namespace', status: 400, error: /^namespace: / },
     { path: '/api/v1/images?namespace=a&namespace=b', status: 400, error: /given more than once/ },
     { path: '/api/v1/images?fixable=maybe', status: 400, error: /^fixable: / },
+    {
+      path: `/api/v1/patch-plan?cluster=${'c'.repeat(254)}`,
+      status: 400,
+      error: /^cluster: must be at most 253/,
+    },
+    { path: '/api/v1/patch-plan?cluster=a%0Ab', status: 400, error: /^cluster: must not contain control/ },
     { path: `/api/v1/images?x=${'a'.repeat(1100)}`, status: 400, error: /query string longer/ },
     { path: `/api/v1/images?x=${'a'.repeat(2100)}`, status: 414, error: /request target longer/ },
     { path: '/api/v1/secrets', status: 404, error: /no such API/ },
@@ -268,6 +294,11 @@ describe('hostile records', () => {
       ],
       origin: 'unknown',
     });
+    await evil.putWorkloads(
+      [{ cluster: '', namespace: payload, kind: payload, name: payload, images: [], seenAt: '' }],
+      '2026-11-28T10:00:00Z',
+      payload,
+    );
     const hostile = await serve(evil);
     try {
       for (const path of ['/', '/images', '/origins', '/alerts', '/drift', '/patch-plan']) {
@@ -281,6 +312,53 @@ describe('hostile records', () => {
     } finally {
       await new Promise<void>((r) => hostile.server.close(() => r()));
       await evil.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('fleet', () => {
+  it("the scorecard counts each cluster's newest posture pass; the findings page filters by cluster", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubeward-dashboard-fleet-'));
+    const fleet = await openStore(join(dir, 'store.db'));
+    const finding = (name: string) => ({
+      ruleId: 'pss.restricted.run-as-non-root',
+      severity: 'high',
+      title: 'Runs as root',
+      detail: 'runAsNonRoot is not set',
+      target: { kind: 'Deployment', namespace: 'shop', name },
+    });
+    const pass = (cluster: string, takenAt: string, name: string) =>
+      fleet.putPostureSnapshot({
+        cluster,
+        takenAt,
+        counts: [{ namespace: 'shop', severity: 'high', count: 1 }],
+        findings: [finding(name)],
+      });
+    await pass('prod-eu', '2026-11-28T08:00:00Z', 'eu-old');
+    await pass('prod-eu', '2026-11-28T09:00:00Z', 'eu-web');
+    // The other cluster's pass is the newest overall; the EU one must still count.
+    await pass('prod-us', '2026-11-28T09:30:00Z', 'us-web');
+    const { base: fleetBase, server } = await serve(fleet);
+    try {
+      const { scorecard } = (await (await fetch(`${fleetBase}/api/v1/scorecard`)).json()) as {
+        scorecard: { areas: { findings?: { target: string; source: string }[] }[] };
+      };
+      const targets = scorecard.areas.flatMap((a) => a.findings ?? []).map((f) => `${f.target} ${f.source}`);
+      assert.deepEqual(targets.sort(), [
+        'Deployment/shop/eu-web store (posture prod-eu 2026-11-28T09:00:00Z)',
+        'Deployment/shop/us-web store (posture prod-us 2026-11-28T09:30:00Z)',
+      ]);
+      const eu = (await (await fetch(`${fleetBase}/api/v1/findings?cluster=prod-eu`)).json()) as {
+        history: { takenAt: string }[];
+      };
+      assert.deepEqual(
+        eu.history.map((h) => h.takenAt),
+        ['2026-11-28T08:00:00Z', '2026-11-28T09:00:00Z'],
+      );
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+      await fleet.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

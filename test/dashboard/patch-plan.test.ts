@@ -34,6 +34,7 @@ const scan = (
   vulnerabilities,
 });
 const workload = (kind: string, image: string, d?: string): WorkloadRecord => ({
+  cluster: 'default',
   namespace: 'shop',
   kind,
   name: 'web',

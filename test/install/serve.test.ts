@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { getPath } from '../../src/k8s/object.js';
 import { scanManifests } from '../../src/scan/scan-manifests.js';
+import { renderServeInstall } from '../../src/install/serve.js';
 import { WATCHED_RESOURCES } from '../../src/serve/watched-resources.js';
 import { cli } from '../cli/run-cli.js';
 
@@ -248,4 +249,67 @@ test('install --component: bad combinations are usage errors (exit 2) that name 
     assert.match(run.stderr, c.message);
     assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
   }
+});
+
+test('serve with a cluster name: passed to serve as written, $(VAR) not expanded; a bad one is refused', () => {
+  const render = (clusterName: string) =>
+    renderServeInstall({
+      namespace: 'kw',
+      image: 'kubeward:test',
+      store: { kind: 'postgres', secretName: 'kubeward-store', secretKey: 'url' },
+      replicas: 2,
+      interval: '1h',
+      watchNamespaces: [],
+      clusterName,
+    }) as Obj[];
+  const argsOf = (objects: Obj[]) =>
+    getPath(podSpec(find(objects, 'Deployment')), ['containers', 0, 'args']) as string[];
+  const args = argsOf(render('prod-eu'));
+  assert.deepEqual(args.slice(args.indexOf('--cluster-name'), args.indexOf('--cluster-name') + 2), [
+    '--cluster-name',
+    'prod-eu',
+  ]);
+  // Kubernetes reduces `$$` to `$`, so serve receives the name itself, not the value of a variable.
+  assert.ok(argsOf(render('a$(HOME)')).includes('a$$(HOME)'));
+  assert.throws(() => render(''), /--cluster-name: must not be empty/);
+  assert.throws(() => render('x'.repeat(254)), /--cluster-name: must be at most 253 characters/);
+  const withoutName = renderServeInstall({
+    namespace: 'kw',
+    image: 'kubeward:test',
+    store: { kind: 'sqlite', storageSize: '1Gi' },
+    replicas: 1,
+    interval: '1h',
+    watchNamespaces: [],
+  }) as Obj[];
+  assert.ok(!argsOf(withoutName).includes('--cluster-name'), 'serve then names itself (in-cluster: default)');
+});
+
+test('install --cluster-name reaches serve through the CLI; other components refuse it', async () => {
+  const { objects } = await render([
+    '--component',
+    'serve',
+    '--store',
+    'postgres',
+    '--cluster-name',
+    'prod-eu',
+  ]);
+  const args = getPath(find(objects, 'Deployment'), ['spec', 'template', 'spec', 'containers', 0, 'args']);
+  assert.ok(Array.isArray(args));
+  const at = args.indexOf('--cluster-name');
+  assert.ok(at >= 0, JSON.stringify(args));
+  assert.equal(args[at + 1], 'prod-eu');
+  const refused = await cli([
+    'install',
+    '--print',
+    '--component',
+    'registry-scan',
+    '--store',
+    'postgres',
+    '--registry',
+    'r.example.com',
+    '--cluster-name',
+    'x',
+  ]);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /--cluster-name: only for --component serve/);
 });

@@ -9,6 +9,9 @@ test('serve: bad flags are one-line usage errors (exit 2) before anything starts
     { args: ['--listen', 'nowhere'], message: /listen address "nowhere"/ },
     { args: ['--tls-cert', 'a.pem'], message: /--tls-cert and --tls-key go together/ },
     { args: ['--namespace', 'Bad_NS'], message: /--namespace: "Bad_NS"/ },
+    { args: ['--cluster-name', ''], message: /--cluster-name: must not be empty/ },
+    { args: ['--cluster-name', 'x'.repeat(254)], message: /--cluster-name: must be at most 253 characters/ },
+    { args: ['--cluster-name', 'a\u001bb'], message: /--cluster-name: must not contain control characters/ },
     {
       args: ['--leader-elect', '--lease-duration', '5s', '--renew-deadline', '5s'],
       message: /--lease-duration \(5s\) > --renew-deadline \(5s\)/,

@@ -168,6 +168,10 @@ test('serve --trust-policy/--trust-store/--ledger stores each digest origin; the
       assert.equal(await origin(images.a.digest), 'signed', serve.stderr());
       assert.equal(await origin(images.b.digest), 'ledger');
       assert.equal(await origin(images.c.digest), 'unknown');
+      // Without --cluster-name the kubeconfig's current context names the cluster.
+      const clusters = new Set((await store.workloads()).map((w) => w.cluster));
+      assert.deepEqual([...clusters], ['fake'], serve.stderr());
+      assert.match(serve.stderr(), /as cluster "fake"/);
     } finally {
       await store.close();
     }
@@ -193,7 +197,7 @@ test('without origin flags origin stays unset ("not verified"); a restart with -
   });
   await seeded.close();
 
-  const plain = await startServeCommand(['--store', storePath]);
+  const plain = await startServeCommand(['--store', storePath, '--cluster-name', 'prod-eu']);
   try {
     const store = await openStore(storePath);
     try {
@@ -202,6 +206,8 @@ test('without origin flags origin stays unset ("not verified"); a restart with -
         (await store.latestImageScans()).map((s) => s.origin),
         [undefined, undefined, undefined],
       );
+      assert.ok((await store.workloads('prod-eu')).length > 0, '--cluster-name names the stored workloads');
+      assert.deepEqual(await store.workloads('fake'), []);
     } finally {
       await store.close();
     }

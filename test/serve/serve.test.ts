@@ -102,7 +102,18 @@ test('serve: scans each running digest once, names workloads, keeps posture; pod
     runningPod('shop', 'nightly-1', images.b, { kind: 'Job', name: 'nightly', apiVersion: 'batch/v1' }),
   );
 
-  const first = await serve(store);
+  // Another cluster of the fleet already wrote its workloads to the shared store: this serve must keep them.
+  const otherCluster = {
+    cluster: '',
+    namespace: 'shop',
+    kind: 'Deployment',
+    name: 'web',
+    images: [{ container: 'app', image: 'elsewhere:1' }],
+    seenAt: '',
+  };
+  await store.putWorkloads([otherCluster], '2026-12-01T00:00:00Z', 'prod-us');
+
+  const first = await serve(store, { clusterName: 'prod-eu' });
   await first.settled();
   const a = await store.imageScans(images.a.digest, 10);
   const b = await store.imageScans(images.b.digest, 10);
@@ -116,15 +127,23 @@ test('serve: scans each running digest once, names workloads, keeps posture; pod
     [`${TINY_VULN} tiny@1.0-1 fixed in 1.0-2`],
   );
   assert.equal(b[0]?.vulnerabilities[0]?.id, TINY_VULN, 'b carries the same base layer');
-  const workloads = await store.workloads();
+  const workloads = await store.workloads('prod-eu');
   assert.deepEqual(
     workloads
-      .map((w) => `${w.namespace}/${w.kind}/${w.name} ${w.images.map((i) => i.digest).join(',')}`)
+      .map(
+        (w) => `${w.cluster}:${w.namespace}/${w.kind}/${w.name} ${w.images.map((i) => i.digest).join(',')}`,
+      )
       .sort(),
-    [`shop/Deployment/web ${images.a.digest}`, `shop/Job/nightly ${images.b.digest}`],
+    [`prod-eu:shop/Deployment/web ${images.a.digest}`, `prod-eu:shop/Job/nightly ${images.b.digest}`],
+  );
+  assert.deepEqual(
+    (await store.workloads('prod-us')).map((w) => `${w.cluster}:${w.name}@${w.seenAt}`),
+    ['prod-us:web@2026-12-01T00:00:00Z'],
+    "the other cluster's workloads survive this cluster's pass",
   );
   const [posture] = await store.postureHistory(1);
   assert.ok(posture, 'a posture snapshot was stored');
+  assert.equal(posture.cluster, 'prod-eu');
   assert.ok(
     posture.counts.some((c) => c.namespace === 'shop' && c.count > 0),
     `posture counts: ${JSON.stringify(posture.counts)}`,

@@ -9,6 +9,21 @@ import { DEFAULT_HISTORY_LIMIT } from '../../src/store/model.js';
 /** Gives each test a new, empty store location; `open` may be called several times (two writers, reopen). */
 export type FreshLocation = () => Promise<{ open(): Promise<Store> }>;
 
+/**
+ * Gives a new location holding a schema-1 store (only the first migration run, as a kubeward release before
+ * fleets left it) with `seed` statements executed in it, to prove opening it upgrades in place.
+ */
+export type SchemaOneLocation = (seed: readonly string[]) => Promise<{ open(): Promise<Store> }>;
+
+/** Rows a schema-1 store held; plain SQL both backends accept (`(1 = 1)` is TRUE in PostgreSQL, 1 in SQLite). */
+const SCHEMA_ONE_ROWS = [
+  `INSERT INTO workloads (namespace, kind, name, images, seen_at)
+   VALUES ('shop', 'Deployment', 'web', '[{"container":"main","image":"web:1"}]', '2026-02-01T00:00:00Z')`,
+  `INSERT INTO posture_snapshots (taken_at, taken_ms, counts, findings, has_findings)
+   VALUES ('2026-02-01T00:00:00Z', 1769904000000, '[{"namespace":"shop","severity":"high","count":3}]',
+     '[{"ruleId":"old"}]', (1 = 1))`,
+];
+
 export function scan(overrides: Partial<ImageScanRecord> = {}): ImageScanRecord {
   return {
     digest: 'sha256:aaaa',
@@ -42,7 +57,11 @@ export function scan(overrides: Partial<ImageScanRecord> = {}): ImageScanRecord 
   };
 }
 
-export function runContract(backend: string, fresh: FreshLocation): void {
+function workloadNamed(name: string): WorkloadRecord {
+  return { cluster: '', namespace: 'shop', kind: 'Deployment', name, images: [], seenAt: '' };
+}
+
+export function runContract(backend: string, fresh: FreshLocation, schemaOne: SchemaOneLocation): void {
   const opened: Store[] = [];
   const open = async (location: { open(): Promise<Store> }) => {
     const store = await location.open();
@@ -266,6 +285,7 @@ export function runContract(backend: string, fresh: FreshLocation): void {
   test(`${backend}: putWorkloads replaces the whole set and stamps seenAt`, async () => {
     const store = await freshStore();
     const workload = (namespace: string, name: string, image: string): WorkloadRecord => ({
+      cluster: 'ignored',
       namespace,
       kind: 'Deployment',
       name,
@@ -295,6 +315,7 @@ export function runContract(backend: string, fresh: FreshLocation): void {
     await store.putWorkloads(second, '2026-03-01T11:00:00Z');
     assert.deepEqual(await store.workloads(), [
       {
+        cluster: 'default',
         namespace: 'shop',
         kind: 'Deployment',
         name: 'web',
@@ -304,6 +325,105 @@ export function runContract(backend: string, fresh: FreshLocation): void {
     ]);
     await store.putWorkloads([], '2026-03-01T12:00:00Z');
     assert.deepEqual(await store.workloads(), []);
+  });
+
+  test(`${backend}: clusters' workload sets coexist and replacing one leaves the others`, async () => {
+    const store = await freshStore();
+    const pod = (name: string): WorkloadRecord => ({
+      cluster: 'whatever the caller said',
+      namespace: 'shop',
+      kind: 'Pod',
+      name,
+      images: [{ container: 'main', image: `${name}:1` }],
+      seenAt: '',
+    });
+    await store.putWorkloads([pod('web'), pod('api')], '2026-03-01T10:00:00Z', 'prod-eu');
+    assert.deepEqual(await store.clusters(), ['prod-eu']);
+    await store.putWorkloads([pod('web')], '2026-03-01T10:00:05Z', 'prod-us');
+    const listed = async (cluster?: string) =>
+      (await store.workloads(cluster)).map((w) => `${w.cluster}:${w.name}@${w.seenAt}`);
+    assert.deepEqual(await listed(), [
+      'prod-eu:api@2026-03-01T10:00:00Z',
+      'prod-eu:web@2026-03-01T10:00:00Z',
+      'prod-us:web@2026-03-01T10:00:05Z',
+    ]);
+    // One cluster's next pass replaces its own set only, even when it is now empty.
+    await store.putWorkloads([pod('cache')], '2026-03-01T11:00:00Z', 'prod-eu');
+    assert.deepEqual(await listed(), [
+      'prod-eu:cache@2026-03-01T11:00:00Z',
+      'prod-us:web@2026-03-01T10:00:05Z',
+    ]);
+    await store.putWorkloads([], '2026-03-01T12:00:00Z', 'prod-us');
+    assert.deepEqual(await listed(), ['prod-eu:cache@2026-03-01T11:00:00Z']);
+    assert.deepEqual(await listed('prod-us'), []);
+    assert.deepEqual(await listed('prod-eu'), ['prod-eu:cache@2026-03-01T11:00:00Z']);
+    await assert.rejects(store.putWorkloads([], '2026-03-01T12:00:00Z', ''), /workloads cluster/);
+    await assert.rejects(
+      store.putWorkloads([], '2026-03-01T12:00:00Z', 'x'.repeat(254)),
+      (error: unknown) => error instanceof InputError && /workloads cluster/.test(error.message),
+    );
+    await assert.rejects(store.putWorkloads([], '2026-03-01T12:00:00Z', 'a\nb'), /workloads cluster/);
+  });
+
+  test(`${backend}: posture history per cluster, each cluster keeping its newest findings`, async () => {
+    const store = await freshStore();
+    for (const [day, cluster] of [
+      [1, 'prod-eu'],
+      [2, 'prod-us'],
+      [3, 'prod-eu'],
+      [4, undefined],
+    ] as const) {
+      await store.putPostureSnapshot({
+        takenAt: `2026-03-0${day}T00:00:00Z`,
+        ...(cluster !== undefined ? { cluster } : {}),
+        counts: [{ namespace: 'shop', severity: 'high', count: day }],
+        findings: [{ ruleId: `r${day}` }],
+      });
+    }
+    const summary = (history: { cluster?: string; takenAt: string; findings: unknown[] }[]) =>
+      history.map((h) => `${h.cluster}:${h.takenAt.slice(8, 10)}:${h.findings.length}`);
+    assert.deepEqual(summary(await store.postureHistory()), [
+      'default:04:1',
+      'prod-eu:03:1',
+      'prod-us:02:1',
+      'prod-eu:01:0',
+    ]);
+    assert.deepEqual(summary(await store.postureHistory(10, 'prod-eu')), ['prod-eu:03:1', 'prod-eu:01:0']);
+    assert.deepEqual(summary(await store.postureHistory(1, 'prod-us')), ['prod-us:02:1']);
+    assert.deepEqual(await store.postureHistory(10, 'nowhere'), []);
+    await store.putWorkloads([workloadNamed('web')], '2026-03-05T00:00:00Z', 'edge');
+    assert.deepEqual(await store.clusters(), ['default', 'edge', 'prod-eu', 'prod-us']);
+  });
+
+  test(`${backend}: a schema-1 store upgrades in place, its rows kept under cluster "default"`, async () => {
+    const location = await schemaOne(SCHEMA_ONE_ROWS);
+    const store = await open(location);
+    assert.deepEqual(await store.workloads(), [
+      {
+        cluster: 'default',
+        namespace: 'shop',
+        kind: 'Deployment',
+        name: 'web',
+        images: [{ container: 'main', image: 'web:1' }],
+        seenAt: '2026-02-01T00:00:00Z',
+      },
+    ]);
+    assert.deepEqual(await store.postureHistory(), [
+      {
+        takenAt: '2026-02-01T00:00:00Z',
+        cluster: 'default',
+        counts: [{ namespace: 'shop', severity: 'high', count: 3 }],
+        findings: [{ ruleId: 'old' }],
+      },
+    ]);
+    // The upgraded table takes a second cluster beside the old rows, and a reopen does not migrate again.
+    await store.putWorkloads([{ ...workloadNamed('web'), cluster: '' }], '2026-03-01T00:00:00Z', 'edge');
+    await store.close();
+    const again = await open(location);
+    assert.deepEqual(
+      (await again.workloads()).map((w) => `${w.cluster}/${w.namespace}/${w.name}`),
+      ['default/shop/web', 'edge/shop/web'],
+    );
   });
 
   test(`${backend}: posture history is newest first and only the newest keeps its findings`, async () => {
@@ -390,13 +510,13 @@ export function runContract(backend: string, fresh: FreshLocation): void {
       }
       writes.push(
         a.putWorkloads(
-          [{ namespace: 'n', kind: 'Pod', name: `p${i}`, images: [], seenAt: '' }],
+          [{ cluster: '', namespace: 'n', kind: 'Pod', name: `p${i}`, images: [], seenAt: '' }],
           `2026-03-01T00:00:${String(i).padStart(2, '0')}Z`,
         ),
       );
       writes.push(
         b.putWorkloads(
-          [{ namespace: 'n', kind: 'Pod', name: `q${i}`, images: [], seenAt: '' }],
+          [{ cluster: '', namespace: 'n', kind: 'Pod', name: `q${i}`, images: [], seenAt: '' }],
           `2026-03-01T00:01:${String(i).padStart(2, '0')}Z`,
         ),
       );

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { InputError, RemoteError, UsageError } from '../../src/core/errors.js';
 import { openStore } from '../../src/store/index.js';
-import { POSTGRES_SCHEMA_VERSION, PostgresStore } from '../../src/store/postgres.js';
+import { POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION, PostgresStore } from '../../src/store/postgres.js';
 import type { RunningPostgres } from '../helpers/postgres.js';
 import { postgresUnavailable, startPostgres } from '../helpers/postgres.js';
 import { runContract, scan } from './contract.js';
@@ -15,10 +15,29 @@ if (!skip) {
   });
   after(async () => server?.stop());
 
-  runContract('postgres', async () => {
-    const url = await server.createDatabase();
-    return { open: () => openStore(url) };
-  });
+  runContract(
+    'postgres',
+    async () => {
+      const url = await server.createDatabase();
+      return { open: () => openStore(url) };
+    },
+    async (seed) => {
+      // What a kubeward release before fleets wrote: the first migration only, schema_version 1.
+      const url = await server.createDatabase();
+      const { default: pg } = await import('pg');
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query('CREATE TABLE kubeward_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+        for (const statement of POSTGRES_MIGRATIONS[0]?.statements ?? []) await client.query(statement);
+        await client.query("INSERT INTO kubeward_meta (key, value) VALUES ('schema_version', '1')");
+        for (const statement of seed) await client.query(statement);
+      } finally {
+        await client.end();
+      }
+      return { open: () => openStore(url) };
+    },
+  );
 }
 
 test('postgres: replicas opening a new database at once create the schema once', { skip }, async () => {
@@ -82,7 +101,9 @@ test('postgres: a newer schema is refused', { skip }, async () => {
     assert.ok(error instanceof InputError);
     assert.match(
       error.message,
-      /schema version 99 is newer than this kubeward supports \(1\); upgrade kubeward$/,
+      new RegExp(
+        `schema version 99 is newer than this kubeward supports \\(${POSTGRES_SCHEMA_VERSION}\\); upgrade kubeward$`,
+      ),
     );
     assert.ok(!error.message.includes(server.password));
     return true;

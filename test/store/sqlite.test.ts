@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { InputError } from '../../src/core/errors.js';
 import { defaultStorePath, openStore } from '../../src/store/index.js';
 import { defaultStatePath } from '../../src/policy/first-seen-store.js';
-import { SQLITE_SCHEMA_VERSION, SqliteStore } from '../../src/store/sqlite.js';
+import { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION, SqliteStore } from '../../src/store/sqlite.js';
 import { runContract, scan } from './contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kw-store-sqlite-'));
@@ -16,10 +16,24 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 const freshPath = () => join(dir, `s${++files}`, 'nested', 'store.db');
 
-runContract('sqlite', async () => {
-  const path = freshPath();
-  return { open: () => openStore(path) };
-});
+runContract(
+  'sqlite',
+  async () => {
+    const path = freshPath();
+    return { open: () => openStore(path) };
+  },
+  async (seed) => {
+    // What a kubeward release before fleets wrote: the first migration only, schema_version 1.
+    const path = join(dir, `s${++files}.db`);
+    const db = new Database(path);
+    db.exec('CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+    for (const statement of SQLITE_MIGRATIONS[0]?.statements ?? []) db.exec(statement);
+    db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', '1')").run();
+    for (const statement of seed) db.exec(statement);
+    db.close();
+    return { open: () => openStore(path) };
+  },
+);
 
 test('sqlite: a new file records the schema version in meta and reopens without migrating again', async () => {
   const path = freshPath();

@@ -30,6 +30,7 @@ interface InstallFlags {
   parallelism?: string;
   schedule?: string;
   pullSecret?: string;
+  clusterName?: string;
 }
 
 /** What `install` can render; each component's renderer lives in its own file under src/install. */
@@ -76,8 +77,11 @@ function renderScannerComponent(flags: InstallFlags): Record<string, unknown>[] 
       replicas: Number(flags.replicas),
       interval: flags.interval,
       watchNamespaces: flags.watchNamespace,
+      ...(flags.clusterName !== undefined ? { clusterName: flags.clusterName } : {}),
     });
   }
+  if (flags.clusterName !== undefined)
+    throw new UsageError('--cluster-name: only for --component serve (it names the cluster serve reports)');
   if (!postgres)
     throw new UsageError('--component registry-scan: the shards share a store: pass --store postgres');
   if (!flags.registry)
@@ -129,6 +133,10 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--storage-size <size>', 'serve with sqlite: size of the volume', '10Gi')
     .option('--interval <duration>', 'serve: scheduled pass interval', '1h')
     .option('--watch-namespace <ns>', 'serve: only this namespace (repeatable; default all)', collect, [])
+    .option(
+      '--cluster-name <name>',
+      "serve: this cluster's name in a store that a fleet shares (default: default)",
+    )
     .option('--registry <host>', 'registry-scan: HOST[:PORT][/prefix] to scan')
     .option('--shards <n>', 'registry-scan: pods the registry is split over (Indexed Job completions)', '4')
     .option('--parallelism <n>', 'registry-scan: pods at once (default: all shards)')

@@ -17,7 +17,14 @@ import { startServeHttp } from '../../serve/http.js';
 import { serveOriginResolver } from '../../serve/origin.js';
 import { startServe } from '../../serve/serve.js';
 import { parseListen } from '../../server/webhook-app.js';
-import { defaultStorePath, isPostgresUrl, openStore } from '../../store/index.js';
+import { resolveKubeconfigPath } from '../../k8s/live/connection.js';
+import {
+  DEFAULT_CLUSTER,
+  clusterNameProblem,
+  defaultStorePath,
+  isPostgresUrl,
+  openStore,
+} from '../../store/index.js';
 import type { Store } from '../../store/model.js';
 import { TOOL_VERSION } from '../../scan/version.js';
 import { loadConfig } from '../../scan/config.js';
@@ -29,6 +36,7 @@ import { loadRules } from './runtime.js';
 interface ServeFlags {
   kubeconfig?: string;
   context?: string;
+  clusterName?: string;
   store?: string;
   db?: string;
   listen: string;
@@ -97,6 +105,10 @@ export function registerServe(program: Command, ctx: CliContext, stop: StopSigna
       'kubeconfig (default: $KUBECONFIG, ~/.kube/config, else the in-cluster service account)',
     )
     .option('--context <name>', 'kubeconfig context (default: the current one)')
+    .option(
+      '--cluster-name <name>',
+      'name of this cluster in the store, so a fleet shares one store (default: the kubeconfig context; in-cluster: default)',
+    )
     .option('--store <location>', 'SQLite file or postgres:// URL (default $KUBEWARD_STATE_DIR/store.db)')
     .option('--db <file>', 'vulnerability database (default $KUBEWARD_DB or the cache directory)')
     .option('-c, --config <file>', 'configuration file (default: ./kubeward.yaml when present)')
@@ -167,6 +179,9 @@ export function registerServe(program: Command, ctx: CliContext, stop: StopSigna
       for (const ns of [...flags.namespace, ...(flags.leaseNamespace ? [flags.leaseNamespace] : [])])
         if (!NAME.test(ns) || ns.length > 63)
           throw new UsageError(`--namespace: "${ns}" is not a valid namespace name`);
+      const clusterProblem =
+        flags.clusterName !== undefined ? clusterNameProblem(flags.clusterName) : undefined;
+      if (clusterProblem) throw new UsageError(`--cluster-name: ${clusterProblem}`);
       const leaseSeconds = (flag: string, text: string) => parseDuration(text, flag) / 1000;
       const leaderElection = flags.leaderElect
         ? {
@@ -200,6 +215,7 @@ export function registerServe(program: Command, ctx: CliContext, stop: StopSigna
         ...(flags.context ? { context: flags.context } : {}),
         env: ctx.env,
       });
+      const clusterName = flags.clusterName ?? defaultClusterName(flags.kubeconfig, client.context, ctx);
       const storeLocation = flags.store ?? defaultStorePath(ctx.env);
       const postgres = isPostgresUrl(storeLocation);
       const storePath = postgres ? storeLocation : resolve(ctx.cwd, storeLocation);
@@ -227,6 +243,7 @@ export function registerServe(program: Command, ctx: CliContext, stop: StopSigna
       const controller = startServe({
         client,
         store,
+        clusterName,
         clock: ctx.clock,
         toolVersion: TOOL_VERSION,
         dbPath,
@@ -304,7 +321,9 @@ export function registerServe(program: Command, ctx: CliContext, stop: StopSigna
         await store.close();
         throw error;
       }
-      log(`watching ${client.server} (context ${client.context}); listening on ${http.url}`);
+      log(
+        `watching ${client.server} (context ${client.context}) as cluster "${clusterName}"; listening on ${http.url}`,
+      );
       const signal = await stop();
       log(`${signal}: stopping`);
       await http.close();
@@ -313,6 +332,17 @@ export function registerServe(program: Command, ctx: CliContext, stop: StopSigna
       await store.close();
       log('stopped');
     });
+}
+
+/**
+ * Without `--cluster-name`: the kubeconfig context names the cluster (what `kubectl config current-context`
+ * shows); in-cluster there is no context worth a name, so `default`, which is also what schema-1 rows got.
+ * A context name the store would refuse (empty, too long) falls back to `default` too.
+ */
+function defaultClusterName(kubeconfig: string | undefined, context: string, ctx: CliContext): string {
+  const inCluster = !resolveKubeconfigPath(kubeconfig && resolve(ctx.cwd, kubeconfig), ctx.env);
+  if (inCluster || clusterNameProblem(context)) return DEFAULT_CLUSTER;
+  return context;
 }
 
 /**

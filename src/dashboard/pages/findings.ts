@@ -25,12 +25,13 @@ export const findingsPage = definePage<{ history: Point[]; latest: NamespaceRow[
   slug: 'findings',
   apiName: 'findings',
   title: 'Findings over time',
-  filters: ['namespace', 'severity'],
+  filters: ['cluster', 'namespace', 'severity'],
   async load(ctx) {
-    const { namespace, severity } = ctx.filters;
+    const { cluster, namespace, severity } = ctx.filters;
     const keep = (c: { namespace: string; severity: Severity }): boolean =>
       (!namespace || c.namespace === namespace) && (!severity || atOrAbove(c.severity, severity));
-    const snapshots = (await ctx.store.postureHistory(HISTORY_POINTS)).slice().reverse();
+    // Without a cluster filter a fleet's passes interleave: each point is then one cluster's pass.
+    const snapshots = (await ctx.store.postureHistory(HISTORY_POINTS, cluster)).slice().reverse();
     const history = snapshots.map((s) => {
       const counts = Object.fromEntries(SEVERITIES.map((sev) => [sev, 0])) as Record<Severity, number>;
       for (const c of s.counts) if (keep(c)) counts[c.severity] += c.count;

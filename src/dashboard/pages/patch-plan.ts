@@ -5,11 +5,16 @@ import { definePage } from '../page.js';
 import type { WorkloadPlan } from '../patch-plan.js';
 import { buildPatchPlan } from '../patch-plan.js';
 
+/** The same workload name in two clusters gets two sections: the anchor names the cluster too. */
+function planAnchor(p: WorkloadPlan): string {
+  return esc(`plan-${p.cluster}-${p.namespace}-${p.kind}-${p.name}`);
+}
+
 export const patchPlanPage = definePage<{ plans: WorkloadPlan[] }>({
   slug: 'patch-plan',
   apiName: 'patch-plan',
   title: 'Patch plan',
-  filters: ['namespace', 'severity'],
+  filters: ['cluster', 'namespace', 'severity'],
   async load(ctx) {
     const scans = await ctx.store.latestImageScans();
     return { plans: buildPatchPlan(ctx.workloads, scans, ctx.filters) };
@@ -17,10 +22,11 @@ export const patchPlanPage = definePage<{ plans: WorkloadPlan[] }>({
   render(data) {
     const summary = table(
       'patch-plan',
-      ['Workload', 'Container', 'Fixable', 'Move to'],
+      ['Cluster', 'Workload', 'Container', 'Fixable', 'Move to'],
       data.plans.flatMap((p) =>
         p.containers.map((c) => [
-          `<a href="#plan-${esc(`${p.namespace}-${p.kind}-${p.name}`)}">${esc(`${p.namespace}/${p.kind}/${p.name}`)}</a>`,
+          `<span class="cluster">${esc(p.cluster)}</span>`,
+          `<a href="#${planAnchor(p)}">${esc(`${p.namespace}/${p.kind}/${p.name}`)}</a>`,
           `${esc(c.container)}<br><code>${esc(c.image)}</code>`,
           String(c.fixable.length),
           c.moveTo
@@ -33,7 +39,7 @@ export const patchPlanPage = definePage<{ plans: WorkloadPlan[] }>({
     const details = data.plans
       .map(
         (p) =>
-          `<section id="plan-${esc(`${p.namespace}-${p.kind}-${p.name}`)}"><h3>${esc(`${p.namespace}/${p.kind}/${p.name}`)}: ${p.strategy === 'canary' ? 'canary' : 'blue/green'} rollout</h3><ol class="checklist">${p.checklist.map((s) => `<li>${esc(s)}</li>`).join('')}</ol></section>`,
+          `<section id="${planAnchor(p)}"><h3>${esc(`${p.cluster}: ${p.namespace}/${p.kind}/${p.name}`)}: ${p.strategy === 'canary' ? 'canary' : 'blue/green'} rollout</h3><ol class="checklist">${p.checklist.map((s) => `<li>${esc(s)}</li>`).join('')}</ol></section>`,
       )
       .join('\n');
     return `<section>${summary}</section>${details}`;

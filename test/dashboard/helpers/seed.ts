@@ -152,9 +152,11 @@ async function fill(store: Store, s: Seeded): Promise<void> {
     vulnerabilities: s.debian,
     origin: 'unknown',
   });
+  // A fleet sharing the store: shop runs in one cluster, the plugin runner in another.
   await store.putWorkloads(
     [
       {
+        cluster: '',
         namespace: 'shop',
         kind: 'Deployment',
         name: 'frontend',
@@ -162,13 +164,21 @@ async function fill(store: Store, s: Seeded): Promise<void> {
         seenAt: '',
       },
       {
+        cluster: '',
         namespace: 'shop',
         kind: 'StatefulSet',
         name: 'postgres',
         images: [{ container: 'postgres', image: 'docker.io/library/postgres:16' }],
         seenAt: '',
       },
+    ],
+    '2026-11-28T09:00:00Z',
+    'prod-eu',
+  );
+  await store.putWorkloads(
+    [
       {
+        cluster: '',
         namespace: 'plugins',
         kind: 'Pod',
         name: 'plugin-runner',
@@ -177,6 +187,7 @@ async function fill(store: Store, s: Seeded): Promise<void> {
       },
     ],
     '2026-11-28T09:00:00Z',
+    'edge',
   );
   // Posture: the real findings of `scan examples/manifests`; two earlier passes had more of them.
   const scan = readJson<{
