@@ -24,6 +24,7 @@ import {
   openTrustStore,
   parseCertificates,
 } from '../signing/index.js';
+import type { DecisionLog } from './decision-log.js';
 import { Counter, createWebhookMetrics } from './metrics.js';
 import { createNamespaceApiLookup } from './namespace-api.js';
 import { createRegistryResolver } from './registry-resolver.js';
@@ -43,6 +44,10 @@ export interface WebhookAppOptions {
   resolver?: DigestResolver;
   env?: NodeJS.ProcessEnv;
   log?: (record: Record<string, unknown>) => void;
+  /** Bounded, non-blocking decision log (the CLI's); takes precedence over log, exported in /metrics. */
+  decisionLog?: DecisionLog;
+  /** How long close() waits for the decision log to be written out (default 5 s). */
+  decisionLogFlushMs?: number;
   now?: () => number;
   /** Synthetic reviews run before listening, so the first real ones are not the JIT's (default 100; 0 skips). */
   warmUpRounds?: number;
@@ -237,9 +242,10 @@ export async function startWebhookApp(options: WebhookAppOptions): Promise<Webho
     const snapshot = new Counter(nsCache.name, nsCache.help);
     snapshot.inc({ result: 'hit' }, namespaces.stats.hits);
     snapshot.inc({ result: 'miss' }, namespaces.stats.misses);
-    return [snapshot];
+    return [snapshot, ...(options.decisionLog?.metrics() ?? [])];
   });
 
+  const { decisionLog } = options;
   const { host, port } = parseListen(options.listen ?? config.server.listen);
   const tlsOption = options.tls ?? config.server.tls;
   if (!tlsOption)
@@ -263,12 +269,18 @@ export async function startWebhookApp(options: WebhookAppOptions): Promise<Webho
     requestTimeoutMs: config.server.requestTimeoutSeconds * 1000,
     shutdownGraceMs: config.server.shutdownGraceSeconds * 1000,
     metrics,
-    ...(options.log ? { log: options.log } : {}),
+    ...(decisionLog
+      ? { log: (record: Record<string, unknown>) => decisionLog.write(record) }
+      : options.log
+        ? { log: options.log }
+        : {}),
   });
   return {
     server,
     async close() {
       await server.close();
+      // Bounded: a stalled reader must not hold the shutdown past the pod's termination grace period.
+      await decisionLog?.close(options.decisionLogFlushMs ?? 5000);
       await Promise.all(closers.map((c) => c()));
     },
   };
