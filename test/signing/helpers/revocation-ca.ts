@@ -209,6 +209,43 @@ export async function startRevocationCa(dir: string): Promise<RevocationCa> {
         url,
       ]);
   };
+  /** A P-256 key and a certificate for CN=name signed by the CA with the extensions in `<file>.ext`. */
+  const issueFromCa = (name: string, file: string): void => {
+    openssl(
+      [
+        'req',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        `${file}.key`,
+        '-out',
+        `${file}.csr`,
+        '-subj',
+        `/C=US/ST=WA/O=Kubeward Test/CN=${name}`,
+      ],
+      dir,
+    );
+    openssl(
+      [
+        'ca',
+        '-batch',
+        '-config',
+        'ca.cnf',
+        '-notext',
+        '-in',
+        `${file}.csr`,
+        '-out',
+        `${file}.crt`,
+        '-extfile',
+        `${file}.ext`,
+      ],
+      dir,
+    );
+    touchIndex();
+  };
   return {
     dir,
     rootCert: join(dir, 'root.crt'),
@@ -229,40 +266,7 @@ export async function startRevocationCa(dir: string): Promise<RevocationCa> {
         '',
       ].join('\n');
       writeFileSync(`${base}.ext`, ext);
-      openssl(
-        [
-          'req',
-          '-newkey',
-          'ec',
-          '-pkeyopt',
-          'ec_paramgen_curve:P-256',
-          '-nodes',
-          '-keyout',
-          `${base}.key`,
-          '-out',
-          `${base}.csr`,
-          '-subj',
-          `/C=US/ST=WA/O=Kubeward Test/CN=${name}`,
-        ],
-        dir,
-      );
-      openssl(
-        [
-          'ca',
-          '-batch',
-          '-config',
-          'ca.cnf',
-          '-notext',
-          '-in',
-          `${base}.csr`,
-          '-out',
-          `${base}.crt`,
-          '-extfile',
-          `${base}.ext`,
-        ],
-        dir,
-      );
-      touchIndex();
+      issueFromCa(name, base);
       writeFileSync(
         `${base}.chain.pem`,
         readFileSync(`${base}.crt`, 'utf8') + readFileSync(join(dir, 'root.crt'), 'utf8'),
@@ -286,40 +290,7 @@ export async function startRevocationCa(dir: string): Promise<RevocationCa> {
         'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=OCSPSigning\nnoCheck=ignored\n',
       );
       if (kind === 'delegated') {
-        openssl(
-          [
-            'req',
-            '-newkey',
-            'ec',
-            '-pkeyopt',
-            'ec_paramgen_curve:P-256',
-            '-nodes',
-            '-keyout',
-            `${name}.key`,
-            '-out',
-            `${name}.csr`,
-            '-subj',
-            `/C=US/ST=WA/O=Kubeward Test/CN=${name}`,
-          ],
-          dir,
-        );
-        openssl(
-          [
-            'ca',
-            '-batch',
-            '-config',
-            'ca.cnf',
-            '-notext',
-            '-in',
-            `${name}.csr`,
-            '-out',
-            `${name}.crt`,
-            '-extfile',
-            `${name}.ext`,
-          ],
-          dir,
-        );
-        touchIndex();
+        issueFromCa(name, name);
       } else {
         openssl(
           [
