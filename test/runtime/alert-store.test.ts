@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent, request } from 'undici';
 import type { RuntimeAlert } from '../../src/checks/runtime/detector.js';
 import { runCli } from '../../src/cli/run.js';
 import { fixedClock } from '../../src/core/clock.js';
@@ -18,6 +17,7 @@ import type { StoredAlert } from '../../src/store/model.js';
 import { cli } from '../cli/run-cli.js';
 import { AUDIT_FIXTURES } from '../checks/runtime/helpers.js';
 import { createPki } from './test-ca.js';
+import { listeningUrl, postEventList } from './intake-client.js';
 
 const fixture = (...p: string[]): string => join(AUDIT_FIXTURES, ...p);
 const clock = fixedClock('2026-11-28T12:00:00Z');
@@ -117,23 +117,10 @@ test('serve --store: alerts from POSTed EventList batches land in the store', as
       },
     );
     const deadline = Date.now() + 10_000;
-    while (!/listening on (\S+)/.test(stderr) && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 10));
-    const url = /listening on (\S+)/.exec(stderr)?.[1];
-    assert.ok(url, stderr);
-    const items = readFileSync(fixture('rules', 'csr-approved.alert.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as unknown);
-    const res = await request(url, {
-      method: 'POST',
-      body: JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items }),
-      dispatcher: new Agent({ connect: { ca: pki.caPem } }),
-    });
-    assert.equal(res.statusCode, 200);
-    await res.body.dump();
+    const url = await listeningUrl(() => stderr, deadline);
+    const sent = await postEventList(url, fixture('rules', 'csr-approved.alert.jsonl'), pki.caPem);
     // The intake answers before the batch is processed: wait for the rows (another reader of the same file).
-    for (let n = 0; n < items.length && Date.now() < deadline;) {
+    for (let n = 0; n < sent && Date.now() < deadline;) {
       await new Promise((r) => setTimeout(r, 20));
       const store = await openStore(storePath);
       n = (await store.alerts()).length;

@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent, request } from 'undici';
 import { cli } from '../cli/run-cli.js';
 import { runCli } from '../../src/cli/run.js';
 import { fixedClock } from '../../src/core/clock.js';
 import { AUDIT_FIXTURES } from '../checks/runtime/helpers.js';
 import { createPki } from './test-ca.js';
+import { listeningUrl, postEventList } from './intake-client.js';
 
 const fixture = (...p: string[]): string => join(AUDIT_FIXTURES, ...p);
 
@@ -214,21 +214,8 @@ test('serve: HTTPS intake from the CLI, alerts on stdout, stops cleanly on SIGTE
     },
   );
   const deadline = Date.now() + 5000;
-  while (!/listening on (\S+)/.test(stderr) && Date.now() < deadline)
-    await new Promise((r) => setTimeout(r, 10));
-  const url = /listening on (\S+)/.exec(stderr)?.[1];
-  assert.ok(url, stderr);
-  const items = readFileSync(fixture('rules', 'pod-exec.alert.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as unknown);
-  const res = await request(url, {
-    method: 'POST',
-    body: JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items }),
-    dispatcher: new Agent({ connect: { ca: pki.caPem } }),
-  });
-  assert.equal(res.statusCode, 200);
-  await res.body.dump();
+  const url = await listeningUrl(() => stderr, deadline);
+  await postEventList(url, fixture('rules', 'pod-exec.alert.jsonl'), pki.caPem);
   while (stdout.split('\n').filter(Boolean).length < 3 && Date.now() < deadline)
     await new Promise((r) => setTimeout(r, 10));
   process.emit('SIGTERM');
