@@ -7,19 +7,9 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { COMMANDS } from '../../src/cli/commands/index.js';
 import type { CliContext } from '../../src/cli/context.js';
-import { fixedClock } from '../../src/core/clock.js';
-import { cli } from './run-cli.js';
+import { cli, testContext } from './run-cli.js';
 
-const ctx: CliContext = {
-  stdout: () => undefined,
-  stderr: () => undefined,
-  readStdin: async () => '',
-  isTTY: false,
-  cwd: process.cwd(),
-  env: {},
-  clock: fixedClock('2026-11-28T12:00:00Z'),
-  setExitCode: () => undefined,
-};
+const ctx: CliContext = testContext();
 
 test('every entry registers exactly the command it names, with the summary --help shows', async () => {
   const names = COMMANDS.map((c) => c.name);

@@ -24,6 +24,7 @@ import { type RunningRegistry, pushWithSkopeo, startRegistry } from '../image/he
 import { testImages } from '../image/helpers/test-images.js';
 import { buildVulnDb } from '../scan/registry-scan/helpers/vuln-db.js';
 import { type TestPki, makePki, policy } from '../signing/pki.js';
+import { testContext } from './run-cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'kubeward-hostile-new-'));
 const ESC = '\u001b';
@@ -282,16 +283,7 @@ describe('dashboard on an address other machines can reach', () => {
     await (await openStore(storePath)).close();
     let stderr = '';
     let stop: (name: string) => void = () => undefined;
-    const ctx: CliContext = {
-      stdout: () => undefined,
-      stderr: (t) => (stderr += t),
-      readStdin: async () => '',
-      isTTY: false,
-      cwd: work,
-      env: {},
-      clock: fixedClock('2026-11-28T12:00:00Z'),
-      setExitCode: () => undefined,
-    };
+    const ctx: CliContext = testContext({ stderr: (t) => (stderr += t), cwd: work });
     const program = new Command('kubeward').exitOverride();
     registerDashboard(program, ctx, () => new Promise((resolve) => (stop = resolve)));
     const served = program.parseAsync(['dashboard', '--store', storePath, '--listen', listen], {

@@ -14,6 +14,7 @@ import { type RunningRegistry, startRegistry } from '../image/helpers/registry.j
 import { testImages } from '../image/helpers/test-images.js';
 import { buildVariants, pushFromLayout } from '../scan/registry-scan/helpers/variants.js';
 import { MEDIUM, buildVulnDb } from '../scan/registry-scan/helpers/vuln-db.js';
+import { testContext } from './run-cli.js';
 
 const skip = postgresUnavailable();
 const work = mkdtempSync(join(tmpdir(), 'kubeward-shards-'));
@@ -69,16 +70,13 @@ test(
           '-f',
           'json',
         ],
-        {
+        testContext({
           stdout: (t) => (stdout += t),
           stderr: (t) => (stderr += t),
-          readStdin: async () => '',
-          isTTY: false,
           cwd: work,
           env: { KUBEWARD_CACHE_DIR: join(work, `cache-${index}`), KUBEWARD_STATE_DIR: work },
           clock: fixedClock('2026-01-02T00:00:00Z'),
-          setExitCode: () => undefined,
-        },
+        }),
       );
       assert.equal(code, 0, stderr);
       assert.doesNotMatch(stderr, /password|kw-test-Secret/);

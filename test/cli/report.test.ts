@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { cli } from './run-cli.js';
+import { cli, testContext } from './run-cli.js';
 import { register as registerVerify } from '../../src/cli/commands/verify.js';
 import type { CliContext } from '../../src/cli/context.js';
 import { fixedClock } from '../../src/core/clock.js';
@@ -156,16 +156,11 @@ describe('kubeward report: signature verification outputs', () => {
   /** `verify --envelope ... --format json` with the clock at `at` (the test PKI is valid from now on). */
   async function verifyJson(args: string[], at: Date, file: string): Promise<string> {
     let stdout = '';
-    const ctx: CliContext = {
+    const ctx: CliContext = testContext({
       stdout: (t) => (stdout += t),
-      stderr: () => undefined,
-      readStdin: async () => '',
-      isTTY: false,
       cwd: work,
-      env: {},
       clock: fixedClock(at.toISOString()),
-      setExitCode: () => undefined,
-    };
+    });
     const program = new Command('kubeward').exitOverride();
     registerVerify(program, ctx);
     await program.parseAsync(['verify', ...args, '--format', 'json'], { from: 'user' });

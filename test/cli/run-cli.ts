@@ -1,5 +1,6 @@
 // Test helper: run the real CLI in-process with captured output and a fixed clock.
 import { runCli } from '../../src/cli/run.js';
+import type { CliContext } from '../../src/cli/context.js';
 import { fixedClock } from '../../src/core/clock.js';
 
 export interface CliRun {
@@ -8,21 +9,36 @@ export interface CliRun {
   stderr: string;
 }
 
+/** A CliContext for tests: output discarded, no stdin, not a TTY, empty env, the fixed test clock. */
+export function testContext(overrides: Partial<CliContext> = {}): CliContext {
+  return {
+    stdout: () => undefined,
+    stderr: () => undefined,
+    readStdin: async () => '',
+    isTTY: false,
+    cwd: process.cwd(),
+    env: {},
+    clock: fixedClock('2026-11-28T12:00:00Z'),
+    setExitCode: () => undefined,
+    ...overrides,
+  };
+}
+
 export async function cli(
   args: string[],
   options: { stdin?: string; cwd?: string; tty?: boolean } = {},
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    readStdin: async () => options.stdin ?? '',
-    isTTY: options.tty ?? false,
-    cwd: options.cwd ?? process.cwd(),
-    env: {},
-    clock: fixedClock('2026-11-28T12:00:00Z'),
-    setExitCode: () => undefined,
-  });
+  const code = await runCli(
+    args,
+    testContext({
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+      readStdin: async () => options.stdin ?? '',
+      isTTY: options.tty ?? false,
+      cwd: options.cwd ?? process.cwd(),
+    }),
+  );
   return { code, stdout, stderr };
 }

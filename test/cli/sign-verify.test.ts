@@ -12,22 +12,19 @@ import { fixedClock } from '../../src/core/clock.js';
 import { parseCertificates } from '../../src/signing/certs.js';
 import { createNotationSignature, loadPrivateKey } from '../../src/signing/notation/index.js';
 import { type TestPki, makePki, policy } from '../signing/pki.js';
+import { testContext } from './run-cli.js';
 
 // The lead wires sign/verify into commands/index.ts; until then the two commands run on their own program.
 async function cli(args: string[], at: Date): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   let code = 0;
-  const ctx: CliContext = {
+  const ctx: CliContext = testContext({
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
-    readStdin: async () => '',
-    isTTY: false,
-    cwd: process.cwd(),
-    env: {},
     clock: fixedClock(at.toISOString()),
     setExitCode: (c) => (code = Math.max(code, c)),
-  };
+  });
   const program = new Command('kubeward')
     .exitOverride()
     .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr });

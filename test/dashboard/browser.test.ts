@@ -13,7 +13,7 @@ import { seedStore } from './helpers/seed.js';
 import type { Seeded } from './helpers/seed.js';
 import { registerDashboard } from '../../src/cli/commands/dashboard.js';
 import type { CliContext } from '../../src/cli/context.js';
-import { fixedClock } from '../../src/core/clock.js';
+import { testContext } from '../cli/run-cli.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 // LAB.md §5: the flags that work here; never `npx playwright install`.
@@ -46,16 +46,7 @@ before(async () => {
   const storePath = join(work, 'store.db');
   seeded = await seedStore(storePath);
   // The real command, in-process, stopped by the test instead of SIGTERM.
-  const ctx: CliContext = {
-    stdout: () => undefined,
-    stderr: (t) => (stderr += t),
-    readStdin: async () => '',
-    isTTY: false,
-    cwd: work,
-    env: {},
-    clock: fixedClock('2026-11-28T12:00:00Z'),
-    setExitCode: () => undefined,
-  };
+  const ctx: CliContext = testContext({ stderr: (t) => (stderr += t), cwd: work });
   const program = new Command('kubeward').exitOverride();
   registerDashboard(program, ctx, () => new Promise((resolve) => (stopServer = resolve)));
   served = program.parseAsync(['dashboard', '--store', storePath, '--listen', '127.0.0.1:0'], {

@@ -17,6 +17,7 @@ import { fixedClock } from '../../src/core/clock.js';
 import { errorMessage } from '../../src/core/errors.js';
 import { testImages } from '../image/helpers/test-images.js';
 import { describeErrors, loadSchemaValidator } from '../report/schema-validator.js';
+import { testContext } from '../cli/run-cli.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 const work = mkdtempSync(join(tmpdir(), 'kubeward-vulnscan-'));
@@ -33,16 +34,14 @@ async function kubeward(args: string[], now = '2026-02-01T00:00:00Z'): Promise<R
   let stdout = '';
   let stderr = '';
   let code = 0;
-  const ctx: CliContext = {
+  const ctx: CliContext = testContext({
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
-    readStdin: async () => '',
-    isTTY: false,
     cwd: work,
     env: { KUBEWARD_CACHE_DIR: work, KUBEWARD_STATE_DIR: work },
     clock: fixedClock(now),
     setExitCode: (c) => (code = Math.max(code, c)),
-  };
+  });
   const program = new Command('kubeward')
     .exitOverride()
     .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr });

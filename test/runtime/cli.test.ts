@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli } from '../cli/run-cli.js';
+import { cli, testContext } from '../cli/run-cli.js';
 import { runCli } from '../../src/cli/run.js';
-import { fixedClock } from '../../src/core/clock.js';
 import { AUDIT_FIXTURES } from '../checks/runtime/helpers.js';
 import { createPki } from './test-ca.js';
 import { listeningUrl, postEventList } from './intake-client.js';
@@ -202,16 +201,7 @@ test('serve: HTTPS intake from the CLI, alerts on stdout, stops cleanly on SIGTE
       '--listen',
       '127.0.0.1:0',
     ],
-    {
-      stdout: (t) => (stdout += t),
-      stderr: (t) => (stderr += t),
-      readStdin: async () => '',
-      isTTY: false,
-      cwd: process.cwd(),
-      env: {},
-      clock: fixedClock('2026-11-28T12:00:00Z'),
-      setExitCode: () => undefined,
-    },
+    testContext({ stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) }),
   );
   const deadline = Date.now() + 5000;
   const url = await listeningUrl(() => stderr, deadline);

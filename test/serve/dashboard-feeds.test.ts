@@ -20,6 +20,7 @@ import type { RunningRegistry } from '../image/helpers/registry.js';
 import type { FakeApiServer } from '../helpers/fake-api-server.js';
 import { type TestPki, makePki, policy } from '../signing/pki.js';
 import { PODS, buildImages, runningPod, startFakeCluster, startTestRegistry, writeDb } from './fixtures.js';
+import { testContext } from '../cli/run-cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'kw-serve-feeds-'));
 const dbPath = join(work, 'vulndb.sqlite');
@@ -300,16 +301,7 @@ test('serve: --audit-state without --audit-log and half a trust configuration ar
     const program = new Command().exitOverride();
     registerServe(
       program,
-      {
-        stdout: () => undefined,
-        stderr: () => undefined,
-        readStdin: async () => '',
-        isTTY: false,
-        cwd: work,
-        env: {},
-        clock: systemClock,
-        setExitCode: () => undefined,
-      },
+      testContext({ cwd: work, clock: systemClock }),
       () => new Promise(() => undefined),
     );
     await assert.rejects(

@@ -30,6 +30,7 @@ import {
 } from '../../src/signing/revocation/index.js';
 import { makePki, policy } from './pki.js';
 import { type RevocationCa, type RevocationLeaf, startRevocationCa } from './helpers/revocation-ca.js';
+import { testContext } from '../cli/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kubeward-revocation-'));
 const digest = `sha256:${'c'.repeat(64)}`;
@@ -287,16 +288,15 @@ describe('kubeward verify --envelope with revocation flags', () => {
   const run = async (args: string[]) => {
     let stdout = '';
     let stderr = '';
-    const code = await runCli(args, {
-      stdout: (t) => (stdout += t),
-      stderr: (t) => (stderr += t),
-      readStdin: async () => '',
-      isTTY: false,
-      cwd: dir,
-      env: {},
-      clock: fixedClock(now().toISOString()),
-      setExitCode: () => undefined,
-    });
+    const code = await runCli(
+      args,
+      testContext({
+        stdout: (t) => (stdout += t),
+        stderr: (t) => (stderr += t),
+        cwd: dir,
+        clock: fixedClock(now().toISOString()),
+      }),
+    );
     return { code, stdout, stderr };
   };
 

@@ -27,6 +27,7 @@ import { type RunningRegistry, pushWithSkopeo, startRegistry } from '../image/he
 import { testImages } from '../image/helpers/test-images.js';
 import { type TestPki, makePki } from './pki.js';
 import { type TestTsa, startTsa } from './helpers/tsa.js';
+import { testContext } from '../cli/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kubeward-timestamp-'));
 const digest = `sha256:${'d'.repeat(64)}`;
@@ -208,16 +209,15 @@ describe('kubeward sign --timestamp-url against docker-registry', () => {
   const kubeward = async (args: string[], at: Date) => {
     let stdout = '';
     let stderr = '';
-    const code = await runCli(args, {
-      stdout: (t) => (stdout += t),
-      stderr: (t) => (stderr += t),
-      readStdin: async () => '',
-      isTTY: false,
-      cwd: dir,
-      env: {},
-      clock: fixedClock(at.toISOString()),
-      setExitCode: () => undefined,
-    });
+    const code = await runCli(
+      args,
+      testContext({
+        stdout: (t) => (stdout += t),
+        stderr: (t) => (stderr += t),
+        cwd: dir,
+        clock: fixedClock(at.toISOString()),
+      }),
+    );
     return { code, stdout, stderr };
   };
 

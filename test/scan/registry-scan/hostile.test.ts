@@ -17,6 +17,7 @@ import {
   tinyImage,
 } from './helpers/hostile-registry.js';
 import { HIGH, buildVulnDb } from './helpers/vuln-db.js';
+import { testContext } from '../../cli/run-cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'kubeward-hostile-'));
 const DB = join(work, 'vulndb.sqlite');
@@ -45,16 +46,13 @@ async function scan(host: string, extra: string[] = []): Promise<Run> {
       '--restart',
       ...extra,
     ],
-    {
+    testContext({
       stdout: (t) => (stdout += t),
       stderr: (t) => (stderr += t),
-      readStdin: async () => '',
-      isTTY: false,
       cwd: work,
       env: { KUBEWARD_CACHE_DIR: work, KUBEWARD_STATE_DIR: work },
       clock: fixedClock('2026-03-01T00:00:00Z'),
-      setExitCode: () => undefined,
-    },
+    }),
   );
   return { code, stdout, stderr };
 }

@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../../../src/cli/run.js';
 import { fixedClock } from '../../../../src/core/clock.js';
+import { testContext } from '../../../cli/run-cli.js';
 
 export interface NpmAdvisory {
   id: string;
@@ -46,15 +47,9 @@ export async function buildVulnDb(
   mkdirSync(join(dir, 'npm'), { recursive: true });
   for (const a of advisories) writeFileSync(join(dir, 'npm', `${a.id}.json`), JSON.stringify(osvRecord(a)));
   let stderr = '';
-  const code = await runCli(['db', 'update', '--db', dbPath, '--source', dir], {
-    stdout: () => undefined,
-    stderr: (t) => (stderr += t),
-    readStdin: async () => '',
-    isTTY: false,
-    cwd: dir,
-    env: {},
-    clock: fixedClock(builtAt),
-    setExitCode: () => undefined,
-  });
+  const code = await runCli(
+    ['db', 'update', '--db', dbPath, '--source', dir],
+    testContext({ stderr: (t) => (stderr += t), cwd: dir, clock: fixedClock(builtAt) }),
+  );
   if (code !== 0) throw new Error(`db update failed (${code}): ${stderr}`);
 }
