@@ -26,7 +26,13 @@ export function testContext(overrides: Partial<CliContext> = {}): CliContext {
 
 export async function cli(
   args: string[],
-  options: { stdin?: string; cwd?: string; tty?: boolean } = {},
+  options: {
+    stdin?: string;
+    cwd?: string;
+    tty?: boolean;
+    env?: CliContext['env'];
+    clock?: CliContext['clock'];
+  } = {},
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
@@ -38,6 +44,8 @@ export async function cli(
       readStdin: async () => options.stdin ?? '',
       isTTY: options.tty ?? false,
       cwd: options.cwd ?? process.cwd(),
+      ...(options.env ? { env: options.env } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
     }),
   );
   return { code, stdout, stderr };

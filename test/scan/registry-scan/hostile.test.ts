@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../../src/cli/run.js';
 import { fixedClock } from '../../../src/core/clock.js';
 import {
   type Handler,
@@ -17,21 +16,14 @@ import {
   tinyImage,
 } from './helpers/hostile-registry.js';
 import { HIGH, buildVulnDb } from './helpers/vuln-db.js';
-import { testContext } from '../../cli/run-cli.js';
+import { cli } from '../../cli/run-cli.js';
+import type { CliRun } from '../../cli/run-cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'kubeward-hostile-'));
 const DB = join(work, 'vulndb.sqlite');
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function scan(host: string, extra: string[] = []): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(
+function scan(host: string, extra: string[] = []): Promise<CliRun> {
+  return cli(
     [
       'registry',
       'scan',
@@ -46,15 +38,12 @@ async function scan(host: string, extra: string[] = []): Promise<Run> {
       '--restart',
       ...extra,
     ],
-    testContext({
-      stdout: (t) => (stdout += t),
-      stderr: (t) => (stderr += t),
+    {
       cwd: work,
       env: { KUBEWARD_CACHE_DIR: work, KUBEWARD_STATE_DIR: work },
       clock: fixedClock('2026-03-01T00:00:00Z'),
-    }),
+    },
   );
-  return { code, stdout, stderr };
 }
 
 interface JsonReport {
